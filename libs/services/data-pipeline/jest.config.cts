@@ -1,0 +1,5 @@
+export default {
+  displayName: 'data-pipeline',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/services/data-pipeline',
+};

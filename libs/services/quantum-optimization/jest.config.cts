@@ -1,0 +1,5 @@
+export default {
+  displayName: 'quantum-optimization',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/services/quantum-optimization',
+};
