@@ -1,0 +1,3 @@
+export * from './error-codes';
+export * from './rrr-error';
+export * from './error-classes';
