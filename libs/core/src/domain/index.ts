@@ -1,1 +1,16 @@
-export {};
+export * from './domain-limits';
+export * from './symbol';
+export * from './interval';
+export * from './order-side';
+export * from './order-type';
+export * from './time-in-force';
+export * from './order-status';
+export * from './bar';
+export * from './trade';
+export * from './quote';
+export { assertValidOrderRequest, validateOrderRequest, type OrderBracket, type OrderRequest } from './order-request';
+export * from './order';
+export * from './fill';
+export * from './position';
+export * from './signal';
+export * from './prediction';
