@@ -1,1 +1,11 @@
-export {};
+export * from './sleep';
+export * from './with-timeout';
+export * from './map-concurrent';
+export * from './gather';
+export * from './retry';
+export * from './circuit-breaker';
+export * from './token-bucket';
+export * from './rate-limiter-map';
+export * from './async-cache';
+export * from './batcher';
+export * from './resource-pool';
