@@ -1,0 +1,4 @@
+/// <reference path="../../types/legacy-globals.d.ts" />
+/// <reference types="node" />
+
+export const legacy = LEGACY;

@@ -1,0 +1,3 @@
+import '../storageLayer/sqlite_store';
+import '../marketData/tick_stream';
+import 'reflect-metadata';

@@ -1,0 +1,3 @@
+export type FeedModule = typeof import('./priceFeed');
+export type Limit = import('../../../risk_management/src/limits/position_size').PositionLimit;
+export type Utils = typeof import('@shared/utils');
