@@ -1,1 +1,11 @@
-export {};
+export * from './database';
+export * from './db-tables';
+export { openDatabase, isPostgresUrl, type OpenDatabaseOptions } from './open-database';
+export { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
+export { PostgresDatabase, type PostgresDatabaseOptions } from './postgres-database';
+export { applyMigrations, type AppliedMigration, type MigrationOutcome } from './apply-migrations';
+export { PLATFORM_MIGRATIONS, migrationChecksum, type Migration } from './migrations';
+export { SQLITE_MAX_BOUND_PARAMETERS, POSTGRES_MAX_BOUND_PARAMETERS } from './insert-plan';
+export { translatePlaceholders, type TranslatedSql } from './translate-placeholders';
+export { isUniqueViolation, isForeignKeyViolation, type DatabaseErrorCause } from './to-database-error';
+export { PostgresTestSchemas, TEST_POSTGRES_URL, POSTGRES_START_COMMAND } from './testing/postgres-test-schemas';

@@ -1,0 +1,183 @@
+import { DatabaseError } from '../errors';
+import type { DbInputValue, DbInsertRow, InsertManyOptions, SqlDialect } from './database';
+import { dbColumnKinds, dbTableDefinition, type DbTableName } from './db-tables';
+import { columnEncoder, type ColumnEncoder, type DriverValue } from './sql-value-encoding';
+
+/** SQLITE_MAX_VARIABLE_NUMBER of the SQLite bundled with better-sqlite3 (the default since SQLite 3.32). */
+export const SQLITE_MAX_BOUND_PARAMETERS = 32_766;
+/** The wire protocol's limit: a Bind message counts parameters in an Int16. */
+export const POSTGRES_MAX_BOUND_PARAMETERS = 65_535;
+
+type InputRow = Readonly<Record<string, DbInputValue>>;
+
+function quoteIdentifier(name: string): string {
+  // Only whitelisted names reach here; quoting keeps keywords such as "interval" and "cursor" harmless.
+  return `"${name}"`;
+}
+
+const statementTextCache = new Map<string, string>();
+const STATEMENT_TEXT_CACHE_LIMIT = 64;
+
+/**
+ * One insertMany call, validated against the schema whitelist: the column set, the encoders, the chunking and the
+ * statement text for a chunk of n rows (cached, so a bulk load builds its full-chunk text once).
+ */
+export class InsertPlan {
+  readonly columns: readonly string[];
+  readonly rows: readonly InputRow[];
+  /** Rows per statement so that one statement binds at most the dialect's parameter limit. */
+  readonly rowsPerStatement: number;
+  private readonly encoders: readonly ColumnEncoder[];
+  private readonly prefix: string;
+  private readonly conflictClause: string;
+
+  private constructor(
+    private readonly dialect: SqlDialect,
+    table: string,
+    columns: string[],
+    rows: readonly InputRow[],
+    conflictClause: string,
+  ) {
+    this.columns = columns;
+    this.rows = rows;
+    this.conflictClause = conflictClause;
+    const kinds = dbColumnKinds(table, columns);
+    this.encoders = columns.map((column, i) => columnEncoder(table, column, kinds[i]));
+    const limit = dialect === 'sqlite' ? SQLITE_MAX_BOUND_PARAMETERS : POSTGRES_MAX_BOUND_PARAMETERS;
+    this.rowsPerStatement = Math.max(1, Math.floor(limit / Math.max(1, columns.length)));
+    this.prefix = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES `;
+  }
+
+  /** Validates table, columns and conflict handling against the whitelist; throws a DatabaseError naming the culprit. */
+  static create<T extends DbTableName>(
+    dialect: SqlDialect,
+    table: T,
+    rows: readonly DbInsertRow<T>[],
+    options: InsertManyOptions<T> = {},
+  ): InsertPlan {
+    dbTableDefinition(table);
+    const inputRows = rows as readonly InputRow[];
+    const columns = collectColumns(inputRows);
+    if (inputRows.length > 0 && columns.length === 0) {
+      throw new DatabaseError(`insertMany into "${table}": the rows have no columns`);
+    }
+    dbColumnKinds(table, columns);
+    const { onConflict } = options;
+    if (onConflict === undefined) return new InsertPlan(dialect, table, columns, inputRows, '');
+
+    const target = onConflict.target as readonly string[];
+    dbColumnKinds(table, target, 'conflict target column');
+    const targetClause = target.length > 0 ? ` (${target.map(quoteIdentifier).join(', ')})` : '';
+    if (onConflict.action === 'ignore') {
+      return new InsertPlan(dialect, table, columns, inputRows, ` ON CONFLICT${targetClause} DO NOTHING`);
+    }
+    const update = onConflict.action.update as readonly string[];
+    dbColumnKinds(table, update, 'update column');
+    if (target.length === 0 || update.length === 0) {
+      throw new DatabaseError(`insertMany into "${table}": an upsert needs a conflict target and columns to update`);
+    }
+    const notInserted = update.find((column) => !columns.includes(column));
+    if (notInserted !== undefined && inputRows.length > 0) {
+      throw new DatabaseError(
+        `insertMany into "${table}": update column "${notInserted}" is not among the rows' columns`,
+      );
+    }
+    const assignments = update.map((c) => `${quoteIdentifier(c)} = excluded.${quoteIdentifier(c)}`).join(', ');
+    return new InsertPlan(
+      dialect,
+      table,
+      columns,
+      lastRowPerKey(inputRows, target),
+      ` ON CONFLICT${targetClause} DO UPDATE SET ${assignments}`,
+    );
+  }
+
+  /** The statement text for `rowCount` rows. */
+  sql(rowCount: number): string {
+    const cacheable = rowCount === this.rowsPerStatement || rowCount === 1;
+    const key = `${this.dialect}\u0000${this.prefix}\u0000${this.conflictClause}\u0000${rowCount}`;
+    if (cacheable) {
+      const cached = statementTextCache.get(key);
+      if (cached !== undefined) return cached;
+    }
+    const text = this.prefix + this.valuesList(rowCount) + this.conflictClause;
+    if (cacheable) {
+      if (statementTextCache.size >= STATEMENT_TEXT_CACHE_LIMIT) {
+        const oldest = statementTextCache.keys().next().value;
+        if (oldest !== undefined) statementTextCache.delete(oldest);
+      }
+      statementTextCache.set(key, text);
+    }
+    return text;
+  }
+
+  /** The bound values of rows [start, end), row-major in column order. */
+  values(start: number, end: number): DriverValue[] {
+    const { columns, encoders, rows } = this;
+    const width = columns.length;
+    const out = new Array<DriverValue>((end - start) * width);
+    let k = 0;
+    for (let r = start; r < end; r++) {
+      const row = rows[r];
+      for (let c = 0; c < width; c++) out[k++] = encoders[c](row[columns[c]]);
+    }
+    return out;
+  }
+
+  private valuesList(rowCount: number): string {
+    const width = this.columns.length;
+    if (this.dialect === 'sqlite') {
+      const tuple = `(${new Array<string>(width).fill('?').join(',')})`;
+      return new Array<string>(rowCount).fill(tuple).join(',');
+    }
+    const tuples = new Array<string>(rowCount);
+    let n = 0;
+    for (let r = 0; r < rowCount; r++) {
+      const slots = new Array<string>(width);
+      for (let c = 0; c < width; c++) slots[c] = `$${++n}`;
+      tuples[r] = `(${slots.join(',')})`;
+    }
+    return tuples.join(',');
+  }
+}
+
+/** The union of the rows' keys in first-seen order; rows shaped like their predecessor cost one comparison pass. */
+function collectColumns(rows: readonly InputRow[]): string[] {
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  let previous: string[] = [];
+  for (const row of rows) {
+    const keys = Object.keys(row);
+    if (keys.length === previous.length && keys.every((key, i) => key === previous[i])) continue;
+    for (const key of keys) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
+    }
+    previous = keys;
+  }
+  return columns;
+}
+
+/**
+ * Keeps the last row for each conflict key. PostgreSQL refuses an upsert that touches one row twice in a
+ * statement, and SQLite would count it twice; last-wins matches applying the rows one after another.
+ */
+function lastRowPerKey(rows: readonly InputRow[], target: readonly string[]): readonly InputRow[] {
+  const lastIndex = new Map<string, number>();
+  let keyed = 0;
+  rows.forEach((row, i) => {
+    const values = target.map((c) => row[c]);
+    // A NULL in a unique key never conflicts (NULLs are distinct), so such rows are all kept.
+    if (values.some((v) => v === null || v === undefined)) return;
+    keyed++;
+    lastIndex.set(
+      JSON.stringify(values, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+      i,
+    );
+  });
+  if (lastIndex.size === keyed) return rows;
+  const keep = new Set(lastIndex.values());
+  return rows.filter((row, i) => keep.has(i) || target.some((c) => row[c] === null || row[c] === undefined));
+}

@@ -1,0 +1,120 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { DatabaseError } from '../errors';
+import type { Database, SqlParams, StreamOptions } from './database';
+import { encodeSqlParams } from './sql-value-encoding';
+import { SqliteConnection } from './sqlite-connection';
+import { SqliteSession } from './sqlite-session';
+import { errorMessage, toDatabaseError } from './to-database-error';
+
+export interface SqliteDatabaseOptions {
+  /** Database file; `:memory:` for a private in-memory database. */
+  path: string;
+  /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs: number;
+}
+
+function openConfigured(options: SqliteDatabaseOptions): BetterSqlite3.Database {
+  let handle: BetterSqlite3.Database | undefined;
+  try {
+    handle = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
+    handle.pragma('journal_mode = WAL');
+    handle.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('synchronous = NORMAL');
+    return handle;
+  } catch (err) {
+    if (handle?.open) handle.close();
+    throw new DatabaseError(`sqlite: cannot open ${options.path}: ${errorMessage(err)}`);
+  }
+}
+
+function assertBatchSize(batchSize: number): void {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new DatabaseError(`stream batchSize must be a positive integer, got ${batchSize}`);
+  }
+}
+
+/**
+ * The embedded default: one better-sqlite3 connection in WAL mode (readers never block the writer),
+ * synchronous=NORMAL (durable at checkpoints, no fsync per commit — safe against application crashes), foreign keys
+ * enforced. better-sqlite3 is synchronous, so async transactions are serialised through the session gate. Open one
+ * instance per file per process: a second instance's write transaction would wait for the first one's lock by
+ * blocking the very thread that has to finish it (SQLITE_BUSY after busyTimeoutMs).
+ */
+export class SqliteDatabase extends SqliteSession implements Database {
+  private readonly busyTimeoutMs: number;
+  /** Cleanups of open streams, run by close() so an abandoned iterator cannot keep a connection open. */
+  private readonly openStreams = new Set<() => void>();
+  private closing = false;
+
+  constructor(options: SqliteDatabaseOptions) {
+    super(new SqliteConnection(openConfigured(options)), 0);
+    this.busyTimeoutMs = options.busyTimeoutMs;
+  }
+
+  /** The underlying better-sqlite3 handle, for tools that need SQLite itself (backups, benchmarks). */
+  get handle(): BetterSqlite3.Database {
+    return this.connection.handle;
+  }
+
+  /**
+   * Iterates `statement.iterate()` on a read-only connection of its own: better-sqlite3 forbids writes on a
+   * connection while one of its statements is iterating, and the consumer may well write between batches. The
+   * separate connection also gives the stream one consistent WAL snapshot. An in-memory database cannot be opened
+   * twice, so there the stream uses the main connection and the consumer must not write until it finishes.
+   */
+  stream<T extends object = Record<string, unknown>>(
+    sql: string,
+    params: SqlParams,
+    options: StreamOptions,
+  ): AsyncIterable<T[]> {
+    return this.streamBatches<T>(sql, params, options.batchSize);
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.gate.drain();
+    for (const cleanup of [...this.openStreams]) cleanup();
+    this.openStreams.clear();
+    this.connection.close();
+  }
+
+  protected override assertUsable(): void {
+    if (this.closing) throw new DatabaseError('sqlite: the database is closed');
+  }
+
+  private async *streamBatches<T>(sql: string, params: SqlParams, batchSize: number): AsyncGenerator<T[]> {
+    assertBatchSize(batchSize);
+    this.assertUsable();
+    const main = this.connection.handle;
+    const reader = main.memory
+      ? main
+      : new BetterSqlite3(main.name, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
+    let rows: IterableIterator<T> | undefined;
+    const cleanup = (): void => {
+      rows?.return?.();
+      if (reader !== main && reader.open) reader.close();
+    };
+    this.openStreams.add(cleanup);
+    try {
+      const statement = reader.prepare(sql);
+      if (!statement.reader) throw new DatabaseError(`sqlite: stream needs a statement that returns rows`);
+      rows = statement.iterate(encodeSqlParams(params)) as IterableIterator<T>;
+      let batch: T[] = [];
+      for (const row of rows) {
+        batch.push(row);
+        if (batch.length === batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } catch (err) {
+      throw toDatabaseError(err, sql, 'sqlite');
+    } finally {
+      this.openStreams.delete(cleanup);
+      cleanup();
+    }
+  }
+}
