@@ -1,7 +1,7 @@
 const nxPreset = require('@nx/jest/preset').default;
 
 // ESM-only packages that swc must transform to CommonJS for jest (Node 20's require(esm) does not apply inside jest).
-const esmOnlyPackages = ['p-limit', 'yocto-queue', 'cookie', 'trading-signals', 'lightweight-charts', 'fancy-canvas'];
+const esmOnlyPackages = ['p-limit', 'yocto-queue', 'cookie', 'trading-signals', 'big.js', 'csv-parse', 'lightweight-charts', 'fancy-canvas'];
 
 module.exports = {
   ...nxPreset,

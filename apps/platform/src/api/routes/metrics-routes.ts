@@ -1,0 +1,10 @@
+import type { MetricsRegistry } from '@rrr/core';
+import type { FastifyInstance } from 'fastify';
+
+/** Prometheus text exposition of every `rrr_*` metric (and the process's default metrics). */
+export function registerMetricsRoutes(app: FastifyInstance, metrics: MetricsRegistry): void {
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.metrics();
+    return reply.header('content-type', metrics.contentType).send(text);
+  });
+}

@@ -1,0 +1,70 @@
+import { createLogger, loadConfig, type PlatformConfig } from '@rrr/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createPlatform, type Platform } from './create-platform';
+
+const silent = new Writable({ write: (_chunk, _enc, done) => done() });
+
+describe('createPlatform on embedded defaults', () => {
+  let dir: string;
+  let platform: Platform;
+  let config: PlatformConfig;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-platform-'));
+    config = loadConfig({
+      env: {},
+      configDir: dir,
+      overrides: { server: { port: 0 }, database: { sqlitePath: join(dir, 'rrr.db') } },
+    });
+    platform = createPlatform(config, createLogger({ level: 'warn', destination: silent }));
+    await platform.start();
+  });
+
+  afterAll(async () => {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts services in dependency order', () => {
+    expect(platform.registry.startOrder()).toEqual(['database', 'event-bus', 'api']);
+    expect(platform.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('GET /health reports every service up', async () => {
+    const response = await fetch(`${platform.url()}/health`);
+    const body = await response.json();
+    expect(response.status).toBe(200);
+    expect(body.status).toBe('up');
+    expect(Object.keys(body.services).sort()).toEqual(['api', 'database', 'event-bus']);
+    expect(body.services.database.details.dialect).toBe('sqlite');
+  });
+
+  it('GET /health/:service answers for one service and 404s in the error shape for an unknown one', async () => {
+    const one = await fetch(`${platform.url()}/health/database`);
+    expect(one.status).toBe(200);
+    expect((await one.json()).name).toBe('database');
+    const unknown = await fetch(`${platform.url()}/health/nope`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'service "nope" not found', details: { what: 'service', id: 'nope' } },
+    });
+  });
+
+  it('rejects a malformed path parameter with a field-named 400', async () => {
+    const response = await fetch(`${platform.url()}/health/Bad_Name`);
+    const body = await response.json();
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details.problems[0].field).toBe('params.service');
+  });
+
+  it('serves Prometheus metrics including the API latency of the calls above', async () => {
+    const response = await fetch(`${platform.url()}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/rrr_api_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} [1-9]/);
+  });
+});

@@ -1,0 +1,67 @@
+import {
+  childLogger,
+  createMetricsRegistry,
+  ServiceRegistry,
+  type MetricsRegistry,
+  type PlatformConfig,
+  type RrrLogger,
+} from '@rrr/core';
+import { createApiServer } from '../api/create-api-server';
+import { createApiService, type ApiService } from '../api/api-service';
+import { createDatabaseService, type DatabaseService } from './database-service';
+import { createEventBusService, type EventBusService } from './event-bus-service';
+
+export interface Platform {
+  readonly registry: ServiceRegistry;
+  readonly metrics: MetricsRegistry;
+  /** The API's bound URL (after start). */
+  url(): string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every service from config and registers it with its declared dependencies, so the
+ * registry starts them in the order the project graph implies and stops them in reverse.
+ */
+export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platform {
+  const metrics = createMetricsRegistry({ collectDefault: true });
+  const registry = new ServiceRegistry({
+    // The registry's log lines carry `service: <name>` themselves.
+    logger,
+    restart: { maxRestarts: 5, baseDelayMs: 500, maxDelayMs: 30_000 },
+  });
+
+  registry.register('database', () =>
+    createDatabaseService(config.database, (err) =>
+      childLogger(logger, 'database').warn({ err }, 'idle database connection failed'),
+    ),
+  );
+  registry.register('event-bus', () =>
+    createEventBusService(config.bus, (err, info) =>
+      childLogger(logger, 'event-bus').error({ err, ...info }, 'event handler failed'),
+    ),
+  );
+  let api: ApiService | undefined;
+  registry.register(
+    'api',
+    () => {
+      api = createApiService(
+        createApiServer({ logger: childLogger(logger, 'api'), metrics, health: registry }),
+        config.server,
+      );
+      return api;
+    },
+    ['database', 'event-bus'],
+  );
+
+  return {
+    registry,
+    metrics,
+    url: () => api?.url ?? '',
+    start: () => registry.startAll(),
+    stop: () => registry.stopAll(),
+  };
+}
+
+export type { DatabaseService, EventBusService };

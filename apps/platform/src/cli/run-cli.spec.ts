@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from './cli-io';
+import { runCli } from './run-cli';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('rrr CLI', () => {
+  let dir: string;
+  const savedEnv = { ...process.env };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-cli-'));
+    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
+    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
+  });
+
+  afterEach(() => {
+    process.env = { ...savedEnv };
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--help lists the commands and exits 0', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io)).toBe(0);
+    const help = io.stdout.join('\n');
+    for (const command of ['serve', 'db <action>', 'config <action>']) expect(help).toContain(`rrr ${command}`);
+  });
+
+  it('an unknown command is a usage error (exit 2) that says what is wrong', async () => {
+    const io = capture();
+    expect(await runCli(['frobnicate'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('Unknown argument: frobnicate');
+  });
+
+  it('config show prints the layered config with secrets redacted', async () => {
+    process.env.POLYGON_API_KEY = 'pk-very-secret';
+    process.env.RRR_SERVER_PORT = '4123';
+    writeFileSync(join(dir, 'development.yaml'), 'risk:\n  maxOpenPositions: 7\n');
+    const io = capture();
+    expect(await runCli(['config', 'show', '--json', '--env', 'development', '--config-dir', dir], io)).toBe(0);
+    const shown = JSON.parse(io.stdout.join(''));
+    expect(shown.server.port).toBe(4123);
+    expect(shown.risk.maxOpenPositions).toBe(7);
+    expect(shown.secrets.polygonApiKey).toBe('[redacted]');
+    expect(io.stdout.join('')).not.toContain('pk-very-secret');
+  });
+
+  it('an invalid config value stops with exit 78 and names the key, value and expectation', async () => {
+    process.env.RRR_SERVER_PORT = 'abc';
+    const io = capture();
+    expect(await runCli(['config', 'show', '--config-dir', dir], io)).toBe(78);
+    expect(io.stderr.join('\n')).toContain('CONFIG_INVALID');
+    expect(io.stderr.join('\n')).toContain('server.port');
+    expect(io.stderr.join('\n')).toContain('"abc"');
+    expect(io.stderr.join('\n')).toContain('RRR_SERVER_PORT');
+  });
+
+  it('db status shows pending migrations without applying them; db migrate applies them', async () => {
+    const before = capture();
+    expect(await runCli(['db', 'status', '--config-dir', dir], before)).toBe(0);
+    expect(before.stdout.join('\n')).toMatch(/0001 .* pending/);
+
+    const migrate = capture();
+    expect(await runCli(['db', 'migrate', '--config-dir', dir], migrate)).toBe(0);
+    expect(migrate.stdout.join('\n')).toMatch(/0001 .* applied \d{4}-\d{2}-\d{2}T/);
+    expect(migrate.stdout.join('\n')).toContain('schema is up to date');
+
+    const after = capture();
+    const code = await runCli(['db', 'status', '--config-dir', dir], after);
+    expect(after.stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(after.stdout.join('\n')).toContain('schema is up to date');
+  });
+});

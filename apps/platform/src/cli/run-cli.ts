@@ -1,0 +1,51 @@
+import { isRrrError } from '@rrr/core';
+import yargs from 'yargs';
+import { processIo, type CliIo } from './cli-io';
+import { configCommand } from './commands/config-command';
+import { dbCommand } from './commands/db-command';
+import { serveCommand } from './commands/serve-command';
+
+/** Exit codes: 0 success, 1 a failure the message explains, 2 a usage error, 78 invalid configuration (EX_CONFIG). */
+export function exitCodeFor(error: unknown): number {
+  if (isRrrError(error) && error.code === 'CONFIG_INVALID') return 78;
+  return 1;
+}
+
+/** Runs one `rrr` command line and resolves with the process exit code; never calls process.exit itself. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let usageError: string | undefined;
+  const cli = yargs([...argv])
+    .scriptName('rrr')
+    .usage('$0 <command> [options]')
+    .command(serveCommand(io))
+    .command(dbCommand(io))
+    .command(configCommand(io))
+    .demandCommand(1, 'name a command (rrr --help lists them)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(120, process.stdout.columns ?? 120))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    });
+  try {
+    let helpText = '';
+    await cli.parseAsync([...argv], {}, (_err, _parsed, output) => {
+      helpText = output;
+    });
+    if (usageError) {
+      io.err(`${helpText ? `${helpText}\n` : ''}rrr: ${usageError}`);
+      return 2;
+    }
+    if (helpText) io.out(helpText);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    io.err(
+      `rrr: ${isRrrError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return exitCodeFor(error);
+  }
+}
