@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, type PlatformConfig } from '@rrr/core';
+import { createLogger, loadConfig, type PlatformConfig, type RegistryHealth } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,17 +35,17 @@ describe('createPlatform on embedded defaults', () => {
 
   it('GET /health reports every service up', async () => {
     const response = await fetch(`${platform.url()}/health`);
-    const body = await response.json();
+    const body = (await response.json()) as RegistryHealth;
     expect(response.status).toBe(200);
     expect(body.status).toBe('up');
     expect(Object.keys(body.services).sort()).toEqual(['api', 'database', 'event-bus']);
-    expect(body.services.database.details.dialect).toBe('sqlite');
+    expect(body.services.database.details?.dialect).toBe('sqlite');
   });
 
   it('GET /health/:service answers for one service and 404s in the error shape for an unknown one', async () => {
     const one = await fetch(`${platform.url()}/health/database`);
     expect(one.status).toBe(200);
-    expect((await one.json()).name).toBe('database');
+    expect(((await one.json()) as { name: string }).name).toBe('database');
     const unknown = await fetch(`${platform.url()}/health/nope`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
@@ -55,7 +55,7 @@ describe('createPlatform on embedded defaults', () => {
 
   it('rejects a malformed path parameter with a field-named 400', async () => {
     const response = await fetch(`${platform.url()}/health/Bad_Name`);
-    const body = await response.json();
+    const body = (await response.json()) as { error: { code: string; details: { problems: { field: string }[] } } };
     expect(response.status).toBe(400);
     expect(body.error.code).toBe('VALIDATION_FAILED');
     expect(body.error.details.problems[0].field).toBe('params.service');

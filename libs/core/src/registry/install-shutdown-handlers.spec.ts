@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { installShutdownHandlers } from './install-shutdown-handlers';
 import { ServiceRegistry, type RegistryLogger } from './service-registry';
 
@@ -17,6 +18,10 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('installShutdownHandlers', () => {
   let remove: (() => void) | undefined;
+  let signals: EventEmitter;
+  beforeEach(() => {
+    signals = new EventEmitter();
+  });
   afterEach(() => {
     remove?.();
     remove = undefined;
@@ -26,8 +31,8 @@ describe('installShutdownHandlers', () => {
     const stopping = deferred();
     const registry = { stopAll: jest.fn(() => stopping.promise) };
     const onExit = jest.fn();
-    remove = installShutdownHandlers(registry, { onExit, logger: quiet, timeoutMs: 5_000 });
-    process.emit('SIGTERM', 'SIGTERM');
+    remove = installShutdownHandlers(registry, { signalSource: signals, onExit, logger: quiet, timeoutMs: 5_000 });
+    signals.emit('SIGTERM', 'SIGTERM');
     expect(registry.stopAll).toHaveBeenCalledTimes(1);
     await settle();
     expect(onExit).not.toHaveBeenCalled();
@@ -48,9 +53,9 @@ describe('installShutdownHandlers', () => {
     registry.register('db', service('db')).register('oms', service('oms'), ['db']);
     await registry.startAll();
     const exited = new Promise<number>((resolve) => {
-      remove = installShutdownHandlers(registry, { onExit: resolve, logger: quiet });
+      remove = installShutdownHandlers(registry, { signalSource: signals, onExit: resolve, logger: quiet });
     });
-    process.emit('SIGINT', 'SIGINT');
+    signals.emit('SIGINT', 'SIGINT');
     expect(await exited).toBe(0);
     expect(log).toEqual(['start db', 'start oms', 'stop oms', 'stop db']);
     expect(registry.status().map((s) => s.state)).toEqual(['stopped', 'stopped']);
@@ -61,10 +66,11 @@ describe('installShutdownHandlers', () => {
     const onExit = jest.fn();
     const errors: string[] = [];
     remove = installShutdownHandlers(registry, {
+      signalSource: signals,
       onExit,
       logger: { ...quiet, error: (context, message) => errors.push(`${message}: ${String(context.error)}`) },
     });
-    process.emit('SIGINT', 'SIGINT');
+    signals.emit('SIGINT', 'SIGINT');
     await settle();
     expect(onExit).toHaveBeenCalledWith(1);
     expect(errors).toEqual(['shutdown failed: risk did not flush']);
@@ -73,8 +79,8 @@ describe('installShutdownHandlers', () => {
   it('exits 1 when the graceful stop outlasts the timeout', async () => {
     const registry = { stopAll: jest.fn(() => new Promise<void>(() => undefined)) };
     const onExit = jest.fn();
-    remove = installShutdownHandlers(registry, { onExit, logger: quiet, timeoutMs: 20 });
-    process.emit('SIGTERM', 'SIGTERM');
+    remove = installShutdownHandlers(registry, { signalSource: signals, onExit, logger: quiet, timeoutMs: 20 });
+    signals.emit('SIGTERM', 'SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(onExit).toHaveBeenCalledTimes(1);
     expect(onExit).toHaveBeenCalledWith(1);
@@ -84,9 +90,9 @@ describe('installShutdownHandlers', () => {
     const stopping = deferred();
     const registry = { stopAll: jest.fn(() => stopping.promise) };
     const onExit = jest.fn();
-    remove = installShutdownHandlers(registry, { onExit, logger: quiet });
-    process.emit('SIGTERM', 'SIGTERM');
-    process.emit('SIGINT', 'SIGINT');
+    remove = installShutdownHandlers(registry, { signalSource: signals, onExit, logger: quiet });
+    signals.emit('SIGTERM', 'SIGTERM');
+    signals.emit('SIGINT', 'SIGINT');
     expect(onExit).toHaveBeenCalledWith(1);
     stopping.resolve();
     await settle();
@@ -95,13 +101,18 @@ describe('installShutdownHandlers', () => {
   });
 
   it('removes its handlers', () => {
-    const before = process.listenerCount('SIGTERM');
+    const before = signals.listenerCount('SIGTERM');
     const registry = { stopAll: jest.fn(() => Promise.resolve()) };
-    const dispose = installShutdownHandlers(registry, { onExit: jest.fn(), logger: quiet, signals: ['SIGTERM'] });
-    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    const dispose = installShutdownHandlers(registry, {
+      signalSource: signals,
+      onExit: jest.fn(),
+      logger: quiet,
+      signals: ['SIGTERM'],
+    });
+    expect(signals.listenerCount('SIGTERM')).toBe(before + 1);
     dispose();
-    expect(process.listenerCount('SIGTERM')).toBe(before);
-    process.emit('SIGTERM', 'SIGTERM');
+    expect(signals.listenerCount('SIGTERM')).toBe(before);
+    signals.emit('SIGTERM', 'SIGTERM');
     expect(registry.stopAll).not.toHaveBeenCalled();
   });
 });

@@ -7,6 +7,13 @@ export interface ShutdownHandlerOptions {
   /** Called once with the exit code; default `process.exit`. */
   onExit?: (code: number) => void;
   logger?: Pick<RegistryLogger, 'info' | 'error'>;
+  /** Where the signals arrive; default `process`. Tests pass their own emitter instead of signalling the runner. */
+  signalSource?: SignalSource;
+}
+
+export interface SignalSource {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
 }
 
 const consoleLogger: Pick<RegistryLogger, 'info' | 'error'> = {
@@ -62,9 +69,10 @@ export function installShutdownHandlers(
     );
   };
 
-  for (const signal of signals) process.on(signal, handler);
+  const source: SignalSource = options.signalSource ?? process;
+  for (const signal of signals) source.on(signal, handler);
   return () => {
-    for (const signal of signals) process.off(signal, handler);
+    for (const signal of signals) source.off(signal, handler);
     clearTimeout(timer);
   };
 }
