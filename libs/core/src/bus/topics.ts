@@ -14,6 +14,10 @@ export interface RiskAlert {
   message: string;
   value: number;
   limit: number;
+  /** The instrument the alert is about, when it is about one. */
+  symbol?: string;
+  /** Alerts of the same key held back by the cooldown since this key last fired. */
+  suppressedCount?: number;
 }
 
 /**
