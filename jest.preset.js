@@ -1,7 +1,19 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-// ESM-only packages that swc must transform to CommonJS for jest (Node 20's require(esm) does not apply inside jest).
-const esmOnlyPackages = ['p-limit', 'yocto-queue', 'cookie', 'trading-signals', 'big.js', 'csv-parse', 'lightweight-charts', 'fancy-canvas'];
+// ESM-only packages that swc must transform to CommonJS for jest (Node 20's require(esm) does not apply inside jest);
+// @noble/* and @scure/* are the crypto packages ccxt's CommonJS build requires.
+const esmOnlyPackages = [
+  'p-limit',
+  'yocto-queue',
+  'cookie',
+  'trading-signals',
+  'big.js',
+  'csv-parse',
+  'lightweight-charts',
+  'fancy-canvas',
+  '@noble',
+  '@scure',
+];
 
 module.exports = {
   ...nxPreset,
