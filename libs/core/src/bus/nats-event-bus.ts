@@ -1,19 +1,5 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JSONCodec,
-  NatsError,
-  StorageType,
-  connect,
-  headers,
-  millis,
-  nanos,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  type NatsConnection,
-} from 'nats';
+import type * as Nats from 'nats';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, NatsConnection } from 'nats';
 import { ConflictError, RrrError, ValidationError, type FieldProblem } from '../errors';
 import { systemClock, type Clock } from '../time';
 import {
@@ -30,6 +16,14 @@ import {
 import { FifoQueue } from './fifo-queue';
 import { assertTopic, assertTopicPattern, type MatchingTopic, type TopicOf, type TopicPattern } from './topic-pattern';
 import type { PlatformTopics } from './topics';
+
+let natsModule: typeof Nats | undefined;
+
+/** The nats client costs ~40 ms to load: only a process that uses the NATS bus should pay for it. */
+function nats(): typeof Nats {
+  natsModule ??= require('nats') as typeof Nats;
+  return natsModule;
+}
 
 /** Header carrying the publisher's clock reading, so `meta.ts` means the same thing on both buses. */
 const TS_HEADER = 'Rrr-Ts';
@@ -83,7 +77,7 @@ function messageOf(error: unknown): string {
 }
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof NatsError && (error.api_error?.code === 404 || /not found/i.test(error.message));
+  return error instanceof nats().NatsError && (error.api_error?.code === 404 || /not found/i.test(error.message));
 }
 
 function resolveOptions(options: NatsEventBusOptions): ResolvedOptions {
@@ -140,7 +134,7 @@ export async function ensureNatsStream(jsm: JetStreamManager, stream: string, su
     }
   }
   try {
-    await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File });
+    await jsm.streams.add({ name: stream, subjects: [subject], storage: nats().StorageType.File });
   } catch (error) {
     throw new RrrError('BUS_ERROR', `cannot create JetStream stream ${stream} for ${subject}: ${messageOf(error)}`, {
       cause: error,
@@ -155,7 +149,8 @@ interface NatsBusInternals {
   forget(sub: NatsSubscription): void;
 }
 
-const codec = JSONCodec<unknown>();
+let jsonCodec: Nats.Codec<unknown> | undefined;
+const codec = (): Nats.Codec<unknown> => (jsonCodec ??= nats().JSONCodec<unknown>());
 
 /** One consumer's mailbox: events are handled one at a time, in delivery order, then acknowledged. */
 class NatsSubscription implements BusSubscription {
@@ -209,7 +204,7 @@ class NatsSubscription implements BusSubscription {
     };
     let payload: unknown;
     try {
-      payload = codec.decode(msg.data);
+      payload = codec().decode(msg.data);
     } catch (error) {
       // Redelivering bytes that are not JSON cannot help.
       if (this.durable !== undefined) msg.term();
@@ -221,7 +216,9 @@ class NatsSubscription implements BusSubscription {
       topic,
       seq: msg.seq,
       ts:
-        Number.isFinite(stamped) && msg.headers?.has(TS_HEADER) ? stamped : Math.round(millis(msg.info.timestampNanos)),
+        Number.isFinite(stamped) && msg.headers?.has(TS_HEADER)
+          ? stamped
+          : Math.round(nats().millis(msg.info.timestampNanos)),
     };
     try {
       await this.handler(payload, meta);
@@ -338,10 +335,10 @@ export class NatsEventBus<T extends Record<string, unknown> = PlatformTopics> im
     if (this.closing) throw new RrrError('BUS_ERROR', `cannot publish on ${topic}: the bus is closed`);
     assertTopic(topic);
     const subject = this.subjectFor(topic);
-    const h = headers();
+    const h = nats().headers();
     h.set(TS_HEADER, String(this.options.clock.now()));
     try {
-      await this.js.publish(subject, codec.encode(payload), { headers: h });
+      await this.js.publish(subject, codec().encode(payload), { headers: h });
     } catch (error) {
       throw new RrrError('BUS_ERROR', `publish on ${subject} to stream ${this.stream} failed: ${messageOf(error)}`, {
         cause: error,
@@ -380,7 +377,7 @@ export class NatsEventBus<T extends Record<string, unknown> = PlatformTopics> im
       } else {
         const consumer = await this.js.consumers.get(this.stream, {
           filterSubjects: subject,
-          deliver_policy: DeliverPolicy.New,
+          deliver_policy: nats().DeliverPolicy.New,
         });
         subscription.attach(await consumer.consume({ callback: (msg) => subscription.receive(msg) }));
       }
@@ -412,10 +409,10 @@ export class NatsEventBus<T extends Record<string, unknown> = PlatformTopics> im
     await this.jsm.consumers.add(this.stream, {
       durable_name: name,
       filter_subject: subject,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.New,
+      ack_policy: nats().AckPolicy.Explicit,
+      deliver_policy: nats().DeliverPolicy.New,
       max_deliver: this.options.maxDeliver,
-      ack_wait: nanos(this.options.ackWaitMs),
+      ack_wait: nats().nanos(this.options.ackWaitMs),
       max_ack_pending: this.options.maxAckPending,
     });
   }
@@ -449,7 +446,7 @@ export async function createNatsEventBus<T extends Record<string, unknown> = Pla
   resolveOptions(options);
   let connection: NatsConnection;
   try {
-    connection = await connect({
+    connection = await nats().connect({
       servers: options.url,
       name: options.name ?? `rrr-${options.stream}`,
       timeout: options.connectTimeoutMs ?? 2_000,

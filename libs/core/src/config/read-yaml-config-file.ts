@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { FieldProblem } from '../errors';
 import { isPlainObject } from './config-paths';
 
@@ -42,6 +42,8 @@ export function readYamlConfigFile(file: string, label: string): YamlConfigFile 
     };
   }
 
+  // yaml costs ~25 ms to load; a start-up without a config file never pays it.
+  const { parseDocument } = require('yaml') as typeof Yaml;
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((error) => {

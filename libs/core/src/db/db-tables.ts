@@ -73,6 +73,10 @@ export const DB_TABLES = {
       created_at: 'integer',
       updated_at: 'integer',
       version: 'integer',
+      expires_at: 'integer',
+      triggered_at: 'integer',
+      trailing_reference: 'real',
+      request_fingerprint: 'text',
     },
   },
   fills: {
@@ -243,6 +247,26 @@ export const DB_TABLES = {
       problems: 'json',
       raw: 'text',
       created_at: 'integer',
+    },
+  },
+  account_balances: {
+    columns: {
+      currency: 'text',
+      amount: 'real',
+      updated_at: 'integer',
+      version: 'integer',
+    },
+  },
+  order_rejections: {
+    columns: {
+      id: 'integer',
+      ts: 'integer',
+      code: 'text',
+      client_order_id: 'text',
+      symbol: 'text',
+      message: 'text',
+      problems: 'json',
+      request: 'json',
     },
   },
 } as const satisfies Record<string, DbTableDefinition>;

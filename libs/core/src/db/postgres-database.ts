@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './load-pg';
 import { DatabaseError } from '../errors';
 import type {
   CopyRows,
@@ -41,9 +42,9 @@ function parseInt8(text: string): number | bigint {
 
 /** Type parsers for this pool only, so other pg users in the process keep pg's defaults. */
 function platformTypeParsers(): pg.CustomTypesConfig {
-  const types = new pg.TypeOverrides();
+  const types = new (loadPg().TypeOverrides)();
   // pg-types' own array parser splits the literal; only the element conversion changes.
-  const parseInt8Array = pg.types.getTypeParser(
+  const parseInt8Array = loadPg().types.getTypeParser(
     INT8_ARRAY_OID as unknown as Parameters<typeof pg.types.getTypeParser>[0],
     'text',
   ) as (text: string) => (string | null)[];
@@ -71,7 +72,7 @@ export class PostgresDatabase implements Database {
   private closing = false;
 
   constructor(options: PostgresDatabaseOptions) {
-    this.pool = new pg.Pool({
+    this.pool = new (loadPg().Pool)({
       connectionString: options.url,
       max: options.poolMax,
       types: platformTypeParsers(),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { loadPgCopyStreams } from './load-pg';
 import { DatabaseError } from '../errors';
 import type { CopyRows, SqlParams } from './database';
 import { encodeCopyTextValue } from './copy-text-format';
@@ -133,7 +133,7 @@ export async function pgCopyFrom(
     }
     if (chunk.length > 0) yield chunk;
   }
-  const copy = client.query(copyFromStdin(sql));
+  const copy = client.query(loadPgCopyStreams().from(sql));
   try {
     await pipeline(Readable.from(textChunks()), copy);
   } catch (err) {

@@ -1,8 +1,13 @@
 import { platformSchemaMigration } from './0001-platform-schema';
 import { quarantinedRowsMigration } from './0002-quarantined-rows';
+import { tradingEngineStateMigration } from './0003-trading-engine-state';
 import type { Migration } from './migration';
 
 export * from './migration';
 
 /** Every migration of the platform schema, oldest first. Append new ones; never edit a released one. */
-export const PLATFORM_MIGRATIONS: readonly Migration[] = [platformSchemaMigration, quarantinedRowsMigration];
+export const PLATFORM_MIGRATIONS: readonly Migration[] = [
+  platformSchemaMigration,
+  quarantinedRowsMigration,
+  tradingEngineStateMigration,
+];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../load-pg';
 import { errorMessage } from '../to-database-error';
 
 /** The machine's PostgreSQL used by tests; override with RRR_TEST_POSTGRES_URL. */
@@ -25,7 +26,7 @@ export class PostgresTestSchemas {
   ) {}
 
   static async connect(baseUrl = TEST_POSTGRES_URL): Promise<PostgresTestSchemas> {
-    const admin = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 5000 });
+    const admin = new (loadPg().Client)({ connectionString: baseUrl, connectionTimeoutMillis: 5000 });
     try {
       await admin.connect();
     } catch (err) {
