@@ -29,7 +29,7 @@ describe('createPlatform on embedded defaults', () => {
   });
 
   it('starts services in dependency order', () => {
-    expect(platform.registry.startOrder()).toEqual(['database', 'event-bus', 'api']);
+    expect(platform.registry.startOrder()).toEqual(['database', 'event-bus', 'monitoring', 'api']);
     expect(platform.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -38,7 +38,7 @@ describe('createPlatform on embedded defaults', () => {
     const body = (await response.json()) as RegistryHealth;
     expect(response.status).toBe(200);
     expect(body.status).toBe('up');
-    expect(Object.keys(body.services).sort()).toEqual(['api', 'database', 'event-bus']);
+    expect(Object.keys(body.services).sort()).toEqual(['api', 'database', 'event-bus', 'monitoring']);
     expect(body.services.database.details?.dialect).toBe('sqlite');
   });
 

@@ -6,6 +6,7 @@ import {
   type PlatformConfig,
   type RrrLogger,
 } from '@rrr/core';
+import { createMonitoringService } from '@rrr/monitoring';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
 import { createDatabaseService, type DatabaseService } from './database-service';
@@ -26,10 +27,18 @@ export interface Platform {
  */
 export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platform {
   const metrics = createMetricsRegistry({ collectDefault: true });
+  let eventBus: EventBusService | undefined;
   const registry = new ServiceRegistry({
     // The registry's log lines carry `service: <name>` themselves.
     logger,
     restart: { maxRestarts: 5, baseDelayMs: 500, maxDelayMs: 30_000 },
+    // Status events go on the bus once it runs; the bus's own start is logged, not published.
+    bus: {
+      publish: async (topic, payload) => {
+        const running = registry.status().find((s) => s.name === 'event-bus')?.state === 'running';
+        if (running && eventBus) await eventBus.bus.publish(topic, payload);
+      },
+    },
   });
 
   registry.register('database', () =>
@@ -37,10 +46,23 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platf
       childLogger(logger, 'database').warn({ err }, 'idle database connection failed'),
     ),
   );
-  registry.register('event-bus', () =>
-    createEventBusService(config.bus, (err, info) =>
+  registry.register('event-bus', () => {
+    eventBus = createEventBusService(config.bus, (err, info) =>
       childLogger(logger, 'event-bus').error({ err, ...info }, 'event handler failed'),
-    ),
+    );
+    return eventBus;
+  });
+  registry.register(
+    'monitoring',
+    (ctx) =>
+      createMonitoringService({
+        db: ctx.dependency<DatabaseService>('database').db,
+        bus: ctx.dependency<EventBusService>('event-bus').bus,
+        metrics,
+        registry,
+        logger: childLogger(logger, 'monitoring'),
+      }),
+    ['database', 'event-bus'],
   );
   let api: ApiService | undefined;
   registry.register(
@@ -63,5 +85,3 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platf
     stop: () => registry.stopAll(),
   };
 }
-
-export type { DatabaseService, EventBusService };

@@ -1,3 +1,5 @@
+import { openDatabase } from '@rrr/core';
+import { AuditTrail } from '@rrr/monitoring';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,5 +78,45 @@ describe('rrr CLI', () => {
     expect(after.stderr).toEqual([]);
     expect(code).toBe(0);
     expect(after.stdout.join('\n')).toContain('schema is up to date');
+  });
+});
+
+describe('rrr audit verify', () => {
+  let dir: string;
+  const savedEnv = { ...process.env };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-audit-'));
+    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
+    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
+  });
+
+  afterEach(() => {
+    process.env = { ...savedEnv };
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function appendRecords(count: number): Promise<void> {
+    const db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    const trail = new AuditTrail(db);
+    for (let i = 0; i < count; i++)
+      await trail.append({ actor: 'operator', action: 'order.submit', payload: { n: i } });
+    await db.close();
+  }
+
+  it('exits 0 on an intact chain and 1 naming the record after an edit', async () => {
+    await appendRecords(4);
+    const intact = capture();
+    expect(await runCli(['audit', 'verify', '--config-dir', dir], intact)).toBe(0);
+    expect(intact.stdout.join('\n')).toMatch(/^audit trail OK: 4 records verified, head 4:[0-9a-f]{64}$/);
+
+    const db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    await db.execute(`UPDATE audit_log SET payload = ? WHERE seq = 3`, ['{"n":99}']);
+    await db.close();
+
+    const tampered = capture();
+    expect(await runCli(['audit', 'verify', '--config-dir', dir], tampered)).toBe(1);
+    expect(tampered.stdout.join('\n')).toContain('audit trail BROKEN at record 3 (hash-mismatch)');
+    expect(tampered.stdout.join('\n')).toContain('2 records verified before it');
   });
 });

@@ -1,6 +1,7 @@
 import { isRrrError } from '@rrr/core';
 import yargs from 'yargs';
-import { processIo, type CliIo } from './cli-io';
+import { processIo, type CliIo, type CliOutcome } from './cli-io';
+import { auditCommand } from './commands/audit-command';
 import { configCommand } from './commands/config-command';
 import { dbCommand } from './commands/db-command';
 import { serveCommand } from './commands/serve-command';
@@ -14,12 +15,14 @@ export function exitCodeFor(error: unknown): number {
 /** Runs one `rrr` command line and resolves with the process exit code; never calls process.exit itself. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let usageError: string | undefined;
+  const outcome: CliOutcome = { exitCode: 0 };
   const cli = yargs([...argv])
     .scriptName('rrr')
     .usage('$0 <command> [options]')
-    .command(serveCommand(io))
+    .command(serveCommand(io, outcome))
     .command(dbCommand(io))
     .command(configCommand(io))
+    .command(auditCommand(io, outcome))
     .demandCommand(1, 'name a command (rrr --help lists them)')
     .strict()
     .help()
@@ -41,7 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return 2;
     }
     if (helpText) io.out(helpText);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return outcome.exitCode;
   } catch (error) {
     io.err(
       `rrr: ${isRrrError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -1,7 +1,7 @@
 import { installShutdownHandlers } from '@rrr/core';
 import type { CommandModule } from 'yargs';
 import { createPlatform } from '../../boot/create-platform';
-import type { CliIo } from '../cli-io';
+import type { CliIo, CliOutcome } from '../cli-io';
 import { cliLogger, loadCliConfig, withGlobalOptions, type GlobalArgs } from '../global-options';
 
 interface ServeArgs extends GlobalArgs {
@@ -9,7 +9,7 @@ interface ServeArgs extends GlobalArgs {
   host?: string;
 }
 
-export function serveCommand(io: CliIo): CommandModule<object, ServeArgs> {
+export function serveCommand(io: CliIo, outcome: CliOutcome): CommandModule<object, ServeArgs> {
   return {
     command: 'serve',
     describe: 'start every service and serve the API (Ctrl-C stops them cleanly)',
@@ -33,7 +33,7 @@ export function serveCommand(io: CliIo): CommandModule<object, ServeArgs> {
         installShutdownHandlers(platform.registry, {
           logger,
           onExit: (code) => {
-            process.exitCode = code;
+            outcome.exitCode = code;
             resolve();
           },
         });
