@@ -1,0 +1,272 @@
+import {
+  INTERVALS,
+  ValidationError,
+  isInterval,
+  isUniqueViolation,
+  type Bar,
+  type Database,
+  type DatabaseSession,
+  type FieldProblem,
+  type Interval,
+} from '@rrr/core';
+
+/** One series over a time range [from, to) in epoch ms; open-ended sides read everything. */
+export interface BarQuery {
+  symbol: string;
+  interval: Interval;
+  from?: number;
+  to?: number;
+}
+
+export interface BarPage {
+  bars: Bar[];
+  /** Pass as `from` for the next page; absent on the last page. */
+  nextFrom?: number;
+}
+
+/** A stored series and the range it covers. */
+export interface StoredSeries {
+  symbol: string;
+  interval: Interval;
+  bars: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+interface BarRow {
+  symbol: string;
+  interval: Interval;
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  vwap: number | null;
+  trades: number | null;
+}
+
+const BAR_COLUMNS = 'symbol, interval, ts, open, high, low, close, volume, vwap, trades';
+const UPSERT = {
+  onConflict: {
+    target: ['symbol', 'interval', 'ts'],
+    action: { update: ['open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'] },
+  },
+} as const;
+const BASE_COLUMNS = ['symbol', 'interval', 'ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+export const MAX_PAGE_SIZE = 10_000;
+
+function toBar(row: BarRow): Bar {
+  const bar: Bar = {
+    symbol: row.symbol,
+    interval: row.interval,
+    ts: Number(row.ts),
+    open: row.open,
+    high: row.high,
+    low: row.low,
+    close: row.close,
+    volume: row.volume,
+  };
+  if (row.vwap !== null && row.vwap !== undefined) bar.vwap = row.vwap;
+  if (row.trades !== null && row.trades !== undefined) bar.trades = Number(row.trades);
+  return bar;
+}
+
+function checkQuery(query: BarQuery, limit?: number): void {
+  const problems: FieldProblem[] = [];
+  if (typeof query.symbol !== 'string' || query.symbol === '')
+    problems.push({ field: 'symbol', message: 'is required', value: query.symbol });
+  if (!isInterval(query.interval))
+    problems.push({ field: 'interval', message: `must be one of ${INTERVALS.join(', ')}`, value: query.interval });
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && !Number.isSafeInteger(value))
+      problems.push({ field, message: 'must be epoch milliseconds', value });
+  }
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)) {
+    problems.push({ field: 'limit', message: `must be an integer in [1, ${MAX_PAGE_SIZE}]`, value: limit });
+  }
+  if (problems.length > 0) throw new ValidationError('bar query', problems);
+}
+
+function rangeSql(query: BarQuery): { where: string; params: (string | number)[] } {
+  const params: (string | number)[] = [query.symbol, query.interval];
+  let where = 'symbol = ? AND interval = ?';
+  if (query.from !== undefined) {
+    where += ' AND ts >= ?';
+    params.push(query.from);
+  }
+  if (query.to !== undefined) {
+    where += ' AND ts < ?';
+    params.push(query.to);
+  }
+  return { where, params };
+}
+
+/**
+ * Bars in core's `bars` table: idempotent batched upserts (the last write for a (symbol, interval, ts) wins), and
+ * reads by series and range, paged by key (no OFFSET, so page n costs what page 1 does) or streamed in batches.
+ */
+export class BarStore {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Inserts or overwrites `bars`, all or nothing; `session` puts it inside a caller's transaction. A batch whose
+   * series ranges hold no bar yet (a first load, a backfill moving forward) is bulk-inserted: COPY on PostgreSQL, a
+   * plain multi-row INSERT on SQLite, both cheaper than an upsert. Anything else — or a bulk insert that meets a row
+   * after all (a concurrent writer, duplicates inside the batch) — goes through the upsert, where the last write wins.
+   */
+  async upsert(bars: readonly Bar[], session: DatabaseSession = this.db): Promise<number> {
+    if (bars.length === 0) return 0;
+    if (await this.rangesAreEmpty(bars, session)) {
+      try {
+        return await session.transaction((tx) => this.insertNew(bars, tx));
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+    }
+    const rows = new Array<BarRow>(bars.length);
+    for (let i = 0; i < bars.length; i++) {
+      const b = bars[i];
+      rows[i] = {
+        symbol: b.symbol,
+        interval: b.interval,
+        ts: b.ts,
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+        volume: b.volume,
+        vwap: b.vwap ?? null,
+        trades: b.trades ?? null,
+      };
+    }
+    return session.insertMany('bars', rows, UPSERT);
+  }
+
+  /** True when no stored bar lies within [first, last] of any series in the batch. */
+  private async rangesAreEmpty(bars: readonly Bar[], session: DatabaseSession): Promise<boolean> {
+    const ranges = new Map<string, { symbol: string; interval: string; min: number; max: number }>();
+    for (const b of bars) {
+      const key = `${b.symbol}|${b.interval}`;
+      const range = ranges.get(key);
+      if (range === undefined) ranges.set(key, { symbol: b.symbol, interval: b.interval, min: b.ts, max: b.ts });
+      else {
+        if (b.ts < range.min) range.min = b.ts;
+        if (b.ts > range.max) range.max = b.ts;
+      }
+    }
+    for (const r of ranges.values()) {
+      const hit = await session.queryOne(
+        'SELECT 1 AS hit FROM bars WHERE symbol = ? AND interval = ? AND ts >= ? AND ts <= ? LIMIT 1',
+        [r.symbol, r.interval, r.min, r.max],
+      );
+      if (hit !== undefined) return false;
+    }
+    return true;
+  }
+
+  private async insertNew(bars: readonly Bar[], session: DatabaseSession): Promise<number> {
+    const withVwap = bars.some((b) => b.vwap !== undefined);
+    const withTrades = bars.some((b) => b.trades !== undefined);
+    const columns = [
+      ...BASE_COLUMNS,
+      ...(withVwap ? (['vwap'] as const) : []),
+      ...(withTrades ? (['trades'] as const) : []),
+    ];
+    if (session.dialect === 'postgres') {
+      const values = bars.map((b) => {
+        const row: (string | number | null)[] = [b.symbol, b.interval, b.ts, b.open, b.high, b.low, b.close, b.volume];
+        if (withVwap) row.push(b.vwap ?? null);
+        if (withTrades) row.push(b.trades ?? null);
+        return row;
+      });
+      return session.copyFrom('bars', columns, values);
+    }
+    const rows = new Array<Partial<BarRow>>(bars.length);
+    for (let i = 0; i < bars.length; i++) {
+      const b = bars[i];
+      const row: Partial<BarRow> = {
+        symbol: b.symbol,
+        interval: b.interval,
+        ts: b.ts,
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+        volume: b.volume,
+      };
+      if (withVwap) row.vwap = b.vwap ?? null;
+      if (withTrades) row.trades = b.trades ?? null;
+      rows[i] = row;
+    }
+    return session.insertMany('bars', rows);
+  }
+
+  /** One page of a series in time order. */
+  async page(query: BarQuery & { limit?: number }): Promise<BarPage> {
+    const limit = query.limit ?? 1_000;
+    checkQuery(query, limit);
+    const { where, params } = rangeSql(query);
+    const rows = await this.db.query<BarRow>(`SELECT ${BAR_COLUMNS} FROM bars WHERE ${where} ORDER BY ts LIMIT ?`, [
+      ...params,
+      limit,
+    ]);
+    const bars = rows.map(toBar);
+    return bars.length === limit ? { bars, nextFrom: bars[bars.length - 1].ts + 1 } : { bars };
+  }
+
+  /** A series in time order, `batchSize` bars at a time, without holding it all in memory. */
+  async *stream(query: BarQuery, batchSize = 5_000): AsyncGenerator<Bar[]> {
+    checkQuery(query);
+    const { where, params } = rangeSql(query);
+    for await (const rows of this.db.stream<BarRow>(
+      `SELECT ${BAR_COLUMNS} FROM bars WHERE ${where} ORDER BY ts`,
+      params,
+      { batchSize },
+    )) {
+      yield rows.map(toBar);
+    }
+  }
+
+  /** The newest `n` bars of a series with ts < `before` (or all), oldest first. */
+  async latest(query: BarQuery & { n: number }, session: DatabaseSession = this.db): Promise<Bar[]> {
+    checkQuery(query);
+    const { where, params } = rangeSql(query);
+    const rows = await session.query<BarRow>(
+      `SELECT ${BAR_COLUMNS} FROM bars WHERE ${where} ORDER BY ts DESC LIMIT ?`,
+      [...params, query.n],
+    );
+    return rows.map(toBar).reverse();
+  }
+
+  async count(query: BarQuery, session: DatabaseSession = this.db): Promise<number> {
+    checkQuery(query);
+    const { where, params } = rangeSql(query);
+    const row = await session.queryOne<{ n: number }>(`SELECT COUNT(*) AS n FROM bars WHERE ${where}`, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /** Every stored series (optionally of one symbol) with its bar count and time range. */
+  async series(symbol?: string): Promise<StoredSeries[]> {
+    const rows = await this.db.query<{
+      symbol: string;
+      interval: Interval;
+      bars: number;
+      first_ts: number;
+      last_ts: number;
+    }>(
+      `SELECT symbol, interval, COUNT(*) AS bars, MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM bars` +
+        (symbol === undefined ? '' : ' WHERE symbol = ?') +
+        ' GROUP BY symbol, interval ORDER BY symbol, interval',
+      symbol === undefined ? [] : [symbol],
+    );
+    return rows.map((r) => ({
+      symbol: r.symbol,
+      interval: r.interval,
+      bars: Number(r.bars),
+      firstTs: Number(r.first_ts),
+      lastTs: Number(r.last_ts),
+    }));
+  }
+}
