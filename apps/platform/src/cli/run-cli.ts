@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { processIo, type CliIo, type CliOutcome } from './cli-io';
 import { auditCommand } from './commands/audit-command';
 import { configCommand } from './commands/config-command';
+import { dataCommand } from './commands/data-command';
 import { dbCommand } from './commands/db-command';
 import { serveCommand } from './commands/serve-command';
 
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command(dbCommand(io))
     .command(configCommand(io))
     .command(auditCommand(io, outcome))
+    .command(dataCommand(io, outcome))
     .demandCommand(1, 'name a command (rrr --help lists them)')
     .strict()
     .help()
