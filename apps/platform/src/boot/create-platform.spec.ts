@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, type PlatformConfig, type RegistryHealth } from '@rrr/core';
+import { createLogger, loadConfig, openDatabase, type PlatformConfig, type RegistryHealth } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,23 @@ describe('createPlatform on embedded defaults', () => {
   });
 
   it('starts services in dependency order', () => {
-    expect(platform.registry.startOrder()).toEqual(['database', 'event-bus', 'monitoring', 'api']);
+    expect(platform.registry.startOrder()).toEqual(['database', 'event-bus', 'monitoring', 'data-pipeline', 'api']);
     expect(platform.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('loads the bundled real daily data on start', async () => {
+    const db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    try {
+      const rows = await db.query<{ symbol: string; n: number; first: number; last: number }>(
+        `SELECT symbol, COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM bars WHERE interval = '1d' GROUP BY symbol ORDER BY symbol`,
+      );
+      expect(rows).toEqual([
+        { symbol: 'AAPL', n: 1260, first: Date.UTC(2013, 4, 13), last: Date.UTC(2018, 4, 11) },
+        { symbol: 'SPX', n: 5105, first: Date.UTC(2000, 0, 3), last: Date.UTC(2020, 3, 17) },
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('GET /health reports every service up', async () => {
@@ -38,7 +53,7 @@ describe('createPlatform on embedded defaults', () => {
     const body = (await response.json()) as RegistryHealth;
     expect(response.status).toBe(200);
     expect(body.status).toBe('up');
-    expect(Object.keys(body.services).sort()).toEqual(['api', 'database', 'event-bus', 'monitoring']);
+    expect(Object.keys(body.services).sort()).toEqual(['api', 'data-pipeline', 'database', 'event-bus', 'monitoring']);
     expect(body.services.database.details?.dialect).toBe('sqlite');
   });
 

@@ -6,6 +6,7 @@ import {
   type PlatformConfig,
   type RrrLogger,
 } from '@rrr/core';
+import { createDataPipelineService } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
@@ -62,6 +63,21 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platf
         registry,
         logger: childLogger(logger, 'monitoring'),
       }),
+    ['database', 'event-bus'],
+  );
+  registry.register(
+    'data-pipeline',
+    (ctx) =>
+      createDataPipelineService(
+        {
+          db: ctx.dependency<DatabaseService>('database').db,
+          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          metrics,
+          logger: childLogger(logger, 'data-pipeline'),
+        },
+        // The bundled real daily data is loaded once (idempotent); crypto pairs get the seeded live feed.
+        { ...config.data, loadBundled: true, live: { enabled: true } },
+      ),
     ['database', 'event-bus'],
   );
   let api: ApiService | undefined;
