@@ -1,7 +1,13 @@
 import type { Clock, EventBus, MetricsRegistry, RrrLogger } from '@rrr/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { apiSecurityPlugin, resolveApiSecurityOptions, type ApiKeyStore, type ApiSecurityOverrides } from '../security';
-import { resolveWsGatewayOptions, WsGateway, wsGatewayFastifyPlugin, type PlaceOrder, type WsGatewayOptions } from '../ws';
+import {
+  resolveWsGatewayOptions,
+  WsGateway,
+  wsGatewayFastifyPlugin,
+  type PlaceOrder,
+  type WsGatewayOptions,
+} from '../ws';
 import { installErrorHandler } from './error-handler';
 import { registerHealthRoutes, type HealthSource } from './routes/health-routes';
 import { registerMetricsRoutes } from './routes/metrics-routes';

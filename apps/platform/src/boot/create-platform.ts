@@ -10,6 +10,8 @@ import { createDataPipelineService } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
+import { ApiKeyStore, type ApiSecurityOverrides } from '../security';
+import { placeOrderUnavailable, type WsGatewayOptions } from '../ws';
 import { createDatabaseService, type DatabaseService } from './database-service';
 import { createEventBusService, type EventBusService } from './event-bus-service';
 
@@ -22,11 +24,16 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** Settings that have no config key (yet): tests and benchmarks tune the API's limits and timings here. */
+export interface PlatformOptions {
+  api?: { security?: ApiSecurityOverrides; ws?: Partial<WsGatewayOptions> };
+}
+
 /**
  * The composition root: builds every service from config and registers it with its declared dependencies, so the
  * registry starts them in the order the project graph implies and stops them in reverse.
  */
-export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platform {
+export function createPlatform(config: PlatformConfig, logger: RrrLogger, options: PlatformOptions = {}): Platform {
   const metrics = createMetricsRegistry({ collectDefault: true });
   let eventBus: EventBusService | undefined;
   const registry = new ServiceRegistry({
@@ -83,9 +90,19 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger): Platf
   let api: ApiService | undefined;
   registry.register(
     'api',
-    () => {
+    (ctx) => {
       api = createApiService(
-        createApiServer({ logger: childLogger(logger, 'api'), metrics, health: registry }),
+        createApiServer({
+          logger: childLogger(logger, 'api'),
+          metrics,
+          health: registry,
+          apiKeys: new ApiKeyStore(ctx.dependency<DatabaseService>('database').db),
+          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          // No trading engine is wired in yet: WebSocket orders are refused with SERVICE_UNAVAILABLE until it is.
+          placeOrder: placeOrderUnavailable,
+          security: { corsOrigins: config.server.corsOrigins, ...options.api?.security },
+          ws: options.api?.ws,
+        }),
         config.server,
       );
       return api;

@@ -1,10 +1,13 @@
 import { isRrrError } from '@rrr/core';
 import yargs from 'yargs';
 import { processIo, type CliIo, type CliOutcome } from './cli-io';
+import { apiKeyCommand } from './commands/api-key-command';
 import { auditCommand } from './commands/audit-command';
 import { configCommand } from './commands/config-command';
 import { dataCommand } from './commands/data-command';
 import { dbCommand } from './commands/db-command';
+import { modelCommand } from './commands/model-command';
+import { optimizeCommand } from './commands/optimize-command';
 import { serveCommand } from './commands/serve-command';
 
 /** Exit codes: 0 success, 1 a failure the message explains, 2 a usage error, 78 invalid configuration (EX_CONFIG). */
@@ -24,7 +27,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command(dbCommand(io))
     .command(configCommand(io))
     .command(auditCommand(io, outcome))
+    .command(apiKeyCommand(io))
     .command(dataCommand(io, outcome))
+    .command(modelCommand(io))
+    .command(optimizeCommand(io))
     .demandCommand(1, 'name a command (rrr --help lists them)')
     .strict()
     .help()
@@ -48,6 +54,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (helpText) io.out(helpText);
     return outcome.exitCode;
   } catch (error) {
+    // yargs still runs a command's handler after reporting a usage error through fail(): the usage error is the cause.
+    if (usageError) {
+      io.err(`rrr: ${usageError}`);
+      return 2;
+    }
     io.err(
       `rrr: ${isRrrError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );

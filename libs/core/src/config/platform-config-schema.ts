@@ -110,6 +110,11 @@ const dataSchema = sectionField({
   syntheticSeed: integerField(0, 4_294_967_295).default(42),
 });
 
+const modelsSchema = sectionField({
+  /** Trained model files (model.json + weights.bin per version); versions and metrics live in ml_models. */
+  dir: patternField(/\S/, 'a folder path').default('data/models'),
+});
+
 const secretField = () => patternField(/^\S+$/, 'a non-empty string without whitespace').optional();
 
 /** Credentials. Accepted only from environment variables (see `loadConfig`), never logged (see `redactConfig`). */
@@ -133,6 +138,7 @@ export const platformConfigSchema = z.strictObject(
     paper: paperSchema.prefault({}),
     backtest: backtestSchema.prefault({}),
     data: dataSchema.prefault({}),
+    models: modelsSchema.prefault({}),
     secrets: secretsSchema.prefault({}),
   },
   { error: 'a mapping of settings' },

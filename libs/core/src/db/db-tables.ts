@@ -269,6 +269,19 @@ export const DB_TABLES = {
       request: 'json',
     },
   },
+  api_keys: {
+    columns: {
+      id: 'text',
+      name: 'text',
+      scope: 'text',
+      hash_algorithm: 'text',
+      salt: 'text',
+      secret_hash: 'text',
+      created_at: 'integer',
+      last_used_at: 'integer',
+      revoked_at: 'integer',
+    },
+  },
 } as const satisfies Record<string, DbTableDefinition>;
 
 export type DbTableName = keyof typeof DB_TABLES;

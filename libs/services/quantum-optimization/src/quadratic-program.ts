@@ -1,5 +1,22 @@
 import { ValidationError } from '@rrr/core';
-import { solveQP } from 'quadprog';
+
+/** The part of `quadprog` (CommonJS, no bundled types) used here. Arrays are 1-based. */
+interface QuadprogResult {
+  solution: number[];
+  Lagrangian: number[];
+  value: number[];
+  unconstrained_solution: number[];
+  iterations: number[];
+  iact: number[];
+  message: string;
+}
+
+interface Quadprog {
+  solveQP(Dmat: number[][], dvec: number[], Amat: number[][], bvec?: number[], meq?: number): QuadprogResult;
+}
+
+// Typed here rather than through an ambient `declare module`, which every project compiling this file would need.
+const { solveQP } = require('quadprog') as Quadprog;
 
 export interface LinearConstraint {
   /** Coefficients a of a·x. */

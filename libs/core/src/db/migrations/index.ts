@@ -1,6 +1,7 @@
 import { platformSchemaMigration } from './0001-platform-schema';
 import { quarantinedRowsMigration } from './0002-quarantined-rows';
 import { tradingEngineStateMigration } from './0003-trading-engine-state';
+import { apiKeysMigration } from './0004-api-keys';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -10,4 +11,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   platformSchemaMigration,
   quarantinedRowsMigration,
   tradingEngineStateMigration,
+  apiKeysMigration,
 ];

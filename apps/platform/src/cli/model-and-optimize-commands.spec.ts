@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from './cli-io';
+import { runCli } from './run-cli';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('rrr model and rrr optimize on the bundled data', () => {
+  let dir: string;
+  const savedEnv = { ...process.env };
+  const cli = async (...argv: string[]) => {
+    const io = capture();
+    const code = await runCli([...argv, '--config-dir', dir], io);
+    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-model-cli-'));
+    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
+    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
+    process.env.RRR_MODELS_DIR = join(dir, 'models');
+  });
+
+  afterAll(() => {
+    process.env = { ...savedEnv };
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trains a logistic model on AAPL from a fresh database, registers it and lists it', async () => {
+    const trained = await cli('model', 'train', '--symbol', 'AAPL', '--model', 'logistic');
+    expect(trained.err).toBe('');
+    expect(trained.code).toBe(0);
+    expect(trained.out).toMatch(/^registered aapl-logistic-1d@1 \(active\) in /m);
+    expect(trained.out).toContain('baseline: majority');
+
+    const listed = await cli('model', 'list');
+    expect(listed.code).toBe(0);
+    // Training starts after the indicators warm up and ends before the 20 % holdout.
+    expect(listed.out).toMatch(
+      /aapl-logistic-1d@1\s+logistic\s+AAPL\s+1d\s+active\s+trained 2013-\d\d-\d\d\.\.201[78]-\d\d-\d\d/,
+    );
+  }, 60_000);
+
+  it('rejects an unknown model kind and a bad interval before any work', async () => {
+    const result = await cli('model', 'train', '--symbol', 'AAPL', '--model', 'transformer');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('Invalid values');
+    const bad = await cli('model', 'evaluate', '--interval', '2d');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--symbol: is required for `rrr model evaluate`');
+    expect(bad.err).toContain('--interval: must be one of');
+  });
+
+  it('optimizes a 2-of-2 SPX/AAPL selection exactly and says which method won', async () => {
+    const result = await cli('optimize', 'portfolio', '--symbols', 'SPX,AAPL', '--method', 'exact', '--k', '1');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('exact');
+    expect(result.out).toMatch(/won|winner|best/i);
+  }, 30_000);
+
+  it('names a symbol without data and an impossible k', async () => {
+    const result = await cli('optimize', 'portfolio', '--symbols', 'SPX,DOGE-USD', '--k', '3');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('--k: must be an integer from 1 to 2');
+    const missing = await cli('optimize', 'portfolio', '--symbols', 'SPX,DOGE-USD');
+    expect(missing.err).toContain('DOGE-USD has no daily bars stored');
+  });
+});

@@ -1,0 +1,17 @@
+import type { PlatformTopic } from '@rrr/core';
+
+/** The channels a WebSocket client can subscribe to. */
+export const WS_CHANNELS = ['bars', 'trades', 'orders', 'fills', 'portfolio', 'alerts', 'health'] as const;
+
+export type WsChannel = (typeof WS_CHANNELS)[number];
+
+/** The bus topic (or pattern) behind each channel. */
+export const WS_CHANNEL_TOPICS: Readonly<Record<WsChannel, PlatformTopic | 'order.*'>> = Object.freeze({
+  bars: 'bar',
+  trades: 'trade',
+  orders: 'order.*',
+  fills: 'fill',
+  portfolio: 'position',
+  alerts: 'risk.alert',
+  health: 'service.status',
+});
