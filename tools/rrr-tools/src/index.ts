@@ -76,3 +76,16 @@ export { legacyFixtureGenerator } from './generators/legacy-fixture/legacy-fixtu
 export type { LegacyFixtureGeneratorSchema } from './generators/legacy-fixture/schema';
 export { createLegacyFixture, LEGACY_SERVICES } from './generators/legacy-fixture/lib/create-legacy-fixture';
 export type { LegacyFixtureOptions, LegacyFixtureSummary } from './generators/legacy-fixture/lib/create-legacy-fixture';
+export { consolidateGenerator, normalizeOptions, pendingServices } from './generators/consolidate/consolidate';
+export type { ConsolidateGeneratorSchema } from './generators/consolidate/schema';
+export {
+  writeServiceRegistry,
+  readServiceRegistry,
+  bootOrder,
+} from './generators/consolidate/lib/write-service-registry';
+export {
+  renderMigrationReport,
+  writeMigrationReport,
+  rollbackCommand,
+} from './generators/consolidate/lib/write-report';
+export { findNearDuplicates } from './generators/consolidate/lib/find-near-duplicates';

@@ -157,11 +157,18 @@ function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
 
-/** Paths (relative to the main root) that hold other working trees or our own backups. */
+/**
+ * Nx's own output (project graph data and cache): `nx g @rrr/tools:consolidate` writes it into the legacy
+ * repository before the generator runs, so it is neither the user's work nor part of the backup.
+ */
+const NX_OUTPUT_DIRS = ['.nx/workspace-data', '.nx/cache'];
+
+/** Paths (relative to the main root) that hold other working trees, our own backups or Nx's output. */
 export function mainExclusions(discovered: DiscoveredWorktrees, backupDir: string): string[] {
   const nested = [...discovered.services, ...discovered.others]
     .map((worktree) => toPosix(relative(discovered.root, worktree.path)))
-    .filter((rel) => rel !== '' && !rel.startsWith('..'));
+    .filter((rel) => rel !== '' && !rel.startsWith('..'))
+    .concat(NX_OUTPUT_DIRS.filter((dir) => existsSync(join(discovered.root, dir))));
   const backupRel = toPosix(isAbsolute(backupDir) ? relative(discovered.root, backupDir) : backupDir).replace(
     /\/+$/,
     '',
