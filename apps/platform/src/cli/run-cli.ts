@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { processIo, type CliIo, type CliOutcome } from './cli-io';
 import { apiKeyCommand } from './commands/api-key-command';
 import { auditCommand } from './commands/audit-command';
+import { backtestCommand } from './commands/backtest-command';
 import { configCommand } from './commands/config-command';
 import { dataCommand } from './commands/data-command';
 import { dbCommand } from './commands/db-command';
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command(apiKeyCommand(io))
     .command(dataCommand(io, outcome))
     .command(modelCommand(io))
+    .command(backtestCommand(io))
     .command(optimizeCommand(io))
     .demandCommand(1, 'name a command (rrr --help lists them)')
     .strict()
