@@ -29,7 +29,14 @@ describe('createPlatform on embedded defaults', () => {
   });
 
   it('starts services in dependency order', () => {
-    expect(platform.registry.startOrder()).toEqual(['database', 'event-bus', 'monitoring', 'data-pipeline', 'api']);
+    expect(platform.registry.startOrder()).toEqual([
+      'database',
+      'event-bus',
+      'monitoring',
+      'data-pipeline',
+      'trading-engine',
+      'api',
+    ]);
     expect(platform.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -53,7 +60,14 @@ describe('createPlatform on embedded defaults', () => {
     const body = (await response.json()) as RegistryHealth;
     expect(response.status).toBe(200);
     expect(body.status).toBe('up');
-    expect(Object.keys(body.services).sort()).toEqual(['api', 'data-pipeline', 'database', 'event-bus', 'monitoring']);
+    expect(Object.keys(body.services).sort()).toEqual([
+      'api',
+      'data-pipeline',
+      'database',
+      'event-bus',
+      'monitoring',
+      'trading-engine',
+    ]);
     expect(body.services.database.details?.dialect).toBe('sqlite');
   });
 

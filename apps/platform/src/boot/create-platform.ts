@@ -8,10 +8,11 @@ import {
 } from '@rrr/core';
 import { createDataPipelineService } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
+import { createTradingEngineService, SmaCrossStrategy, type TradingEngineService } from '@rrr/trading-engine';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
 import { ApiKeyStore, type ApiSecurityOverrides } from '../security';
-import { placeOrderUnavailable, type WsGatewayOptions } from '../ws';
+import type { WsGatewayOptions } from '../ws';
 import { createDatabaseService, type DatabaseService } from './database-service';
 import { createEventBusService, type EventBusService } from './event-bus-service';
 
@@ -35,6 +36,8 @@ export interface PlatformOptions {
  */
 export function createPlatform(config: PlatformConfig, logger: RrrLogger, options: PlatformOptions = {}): Platform {
   const metrics = createMetricsRegistry({ collectDefault: true });
+  // Pairs (BTC-USD, ETH-USD…) get the seeded live feed and the default paper strategy; tickers are daily history.
+  const liveSymbols = config.data.symbols.filter((symbol) => /[-/]/.test(symbol));
   let eventBus: EventBusService | undefined;
   const registry = new ServiceRegistry({
     // The registry's log lines carry `service: <name>` themselves.
@@ -83,8 +86,28 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           logger: childLogger(logger, 'data-pipeline'),
         },
         // The bundled real daily data is loaded once (idempotent); crypto pairs get the seeded live feed.
-        { ...config.data, loadBundled: true, live: { enabled: true } },
+        { ...config.data, loadBundled: true, live: { enabled: true, symbols: liveSymbols } },
       ),
+    ['database', 'event-bus'],
+  );
+  let trading: TradingEngineService | undefined;
+  registry.register(
+    'trading-engine',
+    (ctx) => {
+      trading = createTradingEngineService(
+        {
+          db: ctx.dependency<DatabaseService>('database').db,
+          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          metrics,
+          logger: childLogger(logger, 'trading-engine'),
+          // The default paper strategy: the legacy SMA 20/50 cross on the live crypto feed (its first signal comes
+          // after 50 one-minute bars of warm-up).
+          strategies: [new SmaCrossStrategy({ fast: 20, slow: 50, symbols: liveSymbols })],
+        },
+        { symbols: config.data.symbols, paper: config.paper, risk: config.risk },
+      );
+      return trading;
+    },
     ['database', 'event-bus'],
   );
   let api: ApiService | undefined;
@@ -98,8 +121,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           health: registry,
           apiKeys: new ApiKeyStore(ctx.dependency<DatabaseService>('database').db),
           bus: ctx.dependency<EventBusService>('event-bus').bus,
-          // No trading engine is wired in yet: WebSocket orders are refused with SERVICE_UNAVAILABLE until it is.
-          placeOrder: placeOrderUnavailable,
+          // WebSocket orders go through the same OMS and pre-trade risk as every other order.
+          placeOrder: (request) => ctx.dependency<TradingEngineService>('trading-engine').submitOrder(request),
           security: { corsOrigins: config.server.corsOrigins, ...options.api?.security },
           ws: options.api?.ws,
         }),
@@ -107,7 +130,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
       );
       return api;
     },
-    ['database', 'event-bus'],
+    ['database', 'event-bus', 'trading-engine'],
   );
 
   return {

@@ -55,7 +55,9 @@ describe('rrr serve (child process)', () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as { status: string }).status).toBe('up');
-    expect(stderr()).toContain('services started in order: database → event-bus → monitoring → data-pipeline → api');
+    expect(stderr()).toContain(
+      'services started in order: database → event-bus → monitoring → data-pipeline → trading-engine → api',
+    );
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -51,16 +51,34 @@ describe('the platform serves the secured API and the WebSocket gateway', () => 
     expect(logs.join('')).not.toContain('no active API keys');
   });
 
-  it('refuses WebSocket orders with SERVICE_UNAVAILABLE while no trading engine is wired, and closes with 1001 on stop', async () => {
+  it('places WebSocket orders through the trading engine (OMS + pre-trade risk), and closes with 1001 on stop', async () => {
     const client = await WsTestClient.connect(`${platform.url().replace('http', 'ws')}/ws`, {
       authorization: `Bearer ${trade}`,
     });
-    const reply = await client.request({
+    const limit = await client.request({
       op: 'order',
       id: 1,
-      request: { symbol: 'BTC-USD', side: 'buy', type: 'market', quantity: 0.1 },
+      request: { symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: 0.1, price: 40_000, clientOrderId: 'ws-1' },
     });
-    expect(reply).toMatchObject({ op: 'error', id: 1, error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(limit).toMatchObject({
+      op: 'order.placed',
+      id: 1,
+      order: {
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        status: 'accepted',
+        clientOrderId: 'ws-1',
+        price: 40_000,
+      },
+    });
+    // 25 % of the 100,000 paper equity breaks the 20 % position limit: pre-trade risk refuses it, naming the rule.
+    const tooBig = await client.request({
+      op: 'order',
+      id: 2,
+      request: { symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: 0.5, price: 50_000 },
+    });
+    expect(tooBig).toMatchObject({ op: 'error', id: 2, error: { code: 'RISK_REJECTED' } });
     await platform.stop();
     expect(await client.closed).toEqual({ code: 1001, reason: 'server shutting down' });
   });
