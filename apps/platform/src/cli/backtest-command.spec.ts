@@ -1,37 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CliIo } from './cli-io';
-import { runCli } from './run-cli';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
+import { CliSandbox } from './testing/cli-sandbox';
 
 describe('rrr backtest', () => {
-  let dir: string;
-  const savedEnv = { ...process.env };
-  const cli = async (...argv: string[]) => {
-    const io = capture();
-    const code = await runCli([...argv, '--config-dir', dir], io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const sandbox = new CliSandbox('rrr-backtest-cli-');
+  const cli = (...argv: string[]) => sandbox.run(...argv);
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rrr-backtest-cli-'));
-    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
-    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
-  });
+  beforeAll(() => sandbox.setUp({}));
 
-  afterAll(() => {
-    process.env = { ...savedEnv };
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox.tearDown());
 
   it('runs SMA 20/50 over all of SPX, prints the metrics as JSON and writes an offline HTML report', async () => {
-    const report = join(dir, 'out.html');
+    const report = join(sandbox.dir, 'out.html');
     const result = await cli(
       'backtest',
       '--strategy',
@@ -87,13 +67,13 @@ describe('rrr backtest', () => {
       '--param',
       'speed=3',
       '--export',
-      join(dir, 'never'),
+      join(sandbox.dir, 'never'),
     );
     expect(result.code).toBe(1);
     expect(result.err).toContain('VALIDATION_FAILED');
     expect(result.err).toMatch(/fast/);
     expect(result.err).toMatch(/speed/);
-    expect(existsSync(join(dir, 'never'))).toBe(false);
+    expect(existsSync(join(sandbox.dir, 'never'))).toBe(false);
   });
 
   it('runs a Monte Carlo of the trades', async () => {

@@ -1,37 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CliIo } from './cli-io';
-import { runCli } from './run-cli';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
+import { CliSandbox } from './testing/cli-sandbox';
 
 describe('rrr data', () => {
-  let dir: string;
-  const savedEnv = { ...process.env };
-  const cli = async (...argv: string[]) => {
-    const io = capture();
-    const code = await runCli([...argv, '--config-dir', dir], io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const sandbox = new CliSandbox('rrr-data-cli-');
+  const cli = (...argv: string[]) => sandbox.run(...argv);
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rrr-data-cli-'));
-    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
-    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
-  });
+  beforeEach(() => sandbox.setUp({}));
 
-  afterEach(() => {
-    process.env = { ...savedEnv };
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => sandbox.tearDown());
 
   it('imports the good rows of a CSV, reports each bad one with its line, and exits 1', async () => {
-    const file = join(dir, 'btc.csv');
+    const file = join(sandbox.dir, 'btc.csv');
     writeFileSync(
       file,
       [
@@ -55,7 +35,7 @@ describe('rrr data', () => {
   });
 
   it('--strict writes nothing when any row is bad', async () => {
-    const file = join(dir, 'bad.csv');
+    const file = join(sandbox.dir, 'bad.csv');
     writeFileSync(
       file,
       'date,open,high,low,close,volume\n2024-01-01,100,110,95,105,1000\n2024-01-02,105,104,100,103,900\n',

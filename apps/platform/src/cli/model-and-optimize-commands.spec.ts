@@ -1,35 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from './cli-io';
-import { runCli } from './run-cli';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
+import { CliSandbox } from './testing/cli-sandbox';
 
 describe('rrr model and rrr optimize on the bundled data', () => {
-  let dir: string;
-  const savedEnv = { ...process.env };
-  const cli = async (...argv: string[]) => {
-    const io = capture();
-    const code = await runCli([...argv, '--config-dir', dir], io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const sandbox = new CliSandbox('rrr-model-cli-');
+  const cli = (...argv: string[]) => sandbox.run(...argv);
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rrr-model-cli-'));
-    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
-    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
-    process.env.RRR_MODELS_DIR = join(dir, 'models');
-  });
+  beforeAll(() => sandbox.setUp((dir) => ({ RRR_MODELS_DIR: join(dir, 'models') })));
 
-  afterAll(() => {
-    process.env = { ...savedEnv };
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox.tearDown());
 
   it('trains a logistic model on AAPL from a fresh database, registers it and lists it', async () => {
     const trained = await cli('model', 'train', '--symbol', 'AAPL', '--model', 'logistic');
