@@ -34,6 +34,7 @@ describe('createPlatform on embedded defaults', () => {
       'event-bus',
       'monitoring',
       'data-pipeline',
+      'neural-network',
       'trading-engine',
       'api',
     ]);
@@ -66,6 +67,7 @@ describe('createPlatform on embedded defaults', () => {
       'database',
       'event-bus',
       'monitoring',
+      'neural-network',
       'trading-engine',
     ]);
     expect(body.services.database.details?.dialect).toBe('sqlite');

@@ -8,6 +8,7 @@ import {
 } from '@rrr/core';
 import { createDataPipelineService } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
+import { createNeuralNetworkService } from '@rrr/neural-network';
 import { createTradingEngineService, SmaCrossStrategy, type TradingEngineService } from '@rrr/trading-engine';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
@@ -87,6 +88,21 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
         },
         // The bundled real daily data is loaded once (idempotent); crypto pairs get the seeded live feed.
         { ...config.data, loadBundled: true, live: { enabled: true, symbols: liveSymbols } },
+      ),
+    ['database', 'event-bus'],
+  );
+  registry.register(
+    'neural-network',
+    (ctx) =>
+      createNeuralNetworkService(
+        {
+          db: ctx.dependency<DatabaseService>('database').db,
+          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          metrics,
+          logger: childLogger(logger, 'neural-network'),
+        },
+        // Serves every active model (`rrr model train` activates the new version): predictions and signals per bar.
+        { modelsDir: config.models.dir },
       ),
     ['database', 'event-bus'],
   );

@@ -56,7 +56,7 @@ describe('rrr serve (child process)', () => {
     expect(health.status).toBe(200);
     expect(((await health.json()) as { status: string }).status).toBe('up');
     expect(stderr()).toContain(
-      'services started in order: database → event-bus → monitoring → data-pipeline → trading-engine → api',
+      'services started in order: database → event-bus → monitoring → data-pipeline → neural-network → trading-engine → api',
     );
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

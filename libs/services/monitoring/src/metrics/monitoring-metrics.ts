@@ -14,7 +14,9 @@ export const API_REQUEST_DURATION_METRIC = {
 
 /** Order-to-fill latencies span a paper exchange's 10–50 ms to a resting limit order's minutes. */
 const FILL_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
-const INFERENCE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+// The neural-network service registers the same histogram; a registry refuses two shapes of one metric, so these
+// buckets must stay equal to its own (per-bar inference runs from ~10 µs for a logistic model to ~1 ms for an MLP).
+const INFERENCE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
 const DB_QUERY_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
 /** Every metric name this library registers, for docs and for dashboards that want to list them. */
