@@ -1,31 +1,20 @@
 import { openDatabase } from '@rrr/core';
 import { AuditTrail } from '@rrr/monitoring';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CliIo } from './cli-io';
 import { runCli } from './run-cli';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
+import { captureIo as capture, CliSandbox } from './testing/cli-sandbox';
 
 describe('rrr CLI', () => {
+  const sandbox = new CliSandbox('rrr-cli-');
   let dir: string;
-  const savedEnv = { ...process.env };
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rrr-cli-'));
-    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
-    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
+    sandbox.setUp();
+    dir = sandbox.dir;
   });
 
-  afterEach(() => {
-    process.env = { ...savedEnv };
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => sandbox.tearDown());
 
   it('--help lists the commands and exits 0', async () => {
     const io = capture();
@@ -82,19 +71,15 @@ describe('rrr CLI', () => {
 });
 
 describe('rrr audit verify', () => {
+  const sandbox = new CliSandbox('rrr-audit-');
   let dir: string;
-  const savedEnv = { ...process.env };
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rrr-audit-'));
-    for (const key of Object.keys(process.env)) if (key.startsWith('RRR_')) delete process.env[key];
-    process.env.RRR_DATABASE_SQLITE_PATH = join(dir, 'rrr.db');
+    sandbox.setUp();
+    dir = sandbox.dir;
   });
 
-  afterEach(() => {
-    process.env = { ...savedEnv };
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => sandbox.tearDown());
 
   async function appendRecords(count: number): Promise<void> {
     const db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });

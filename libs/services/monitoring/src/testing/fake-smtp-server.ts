@@ -72,7 +72,7 @@ export class FakeSmtpServer {
         this.commands.push(line);
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === 'EHLO') {
-          if (options.refuseEhlo === true) reply('502 5.5.1 EHLO not implemented');
+          if (options.refuseEhlo === true) reply('502 5.5.1 EHLO refused: this server speaks HELO only');
           else socket.write(`250-fake.local greets ${line.slice(5)}\r\n250-8BITMIME\r\n250 SIZE 1000000\r\n`);
         } else if (verb === 'HELO') {
           reply('250 fake.local');
