@@ -1,7 +1,7 @@
 export * from './database';
 export * from './db-tables';
 export { openDatabase, isPostgresUrl, type OpenDatabaseOptions } from './open-database';
-export { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
+export { SqliteDatabase, type SqliteDatabaseOptions, type SqliteCheckpointMode } from './sqlite-database';
 export { PostgresDatabase, type PostgresDatabaseOptions } from './postgres-database';
 export { applyMigrations, type AppliedMigration, type MigrationOutcome } from './apply-migrations';
 export { PLATFORM_MIGRATIONS, migrationChecksum, type Migration } from './migrations';

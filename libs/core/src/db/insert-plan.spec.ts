@@ -68,7 +68,7 @@ describe('InsertPlan', () => {
     const plan = InsertPlan.create('sqlite', 'bars', rows as never, {
       onConflict: { target: ['symbol', 'interval', 'ts'], action: { update: ['close'] } },
     });
-    expect(plan.rows.map((r) => [r['ts'], r['close']])).toEqual([
+    expect((plan.rows as readonly Record<string, unknown>[]).map((r) => [r['ts'], r['close']])).toEqual([
       [2, 20],
       [1, 11],
       [3, 1],
@@ -78,6 +78,44 @@ describe('InsertPlan', () => {
     expect(
       InsertPlan.create('sqlite', 'bars', rows as never, { onConflict: { target: ['symbol'], action: 'ignore' } }).rows,
     ).toHaveLength(5);
+  });
+
+  it('compares conflict keys as stored: a Date and its epoch ms, true and 1, are one key', () => {
+    const rows = [
+      { symbol: 'A', interval: '1m', ts: new Date(60_000) as never, close: 1 },
+      { symbol: 'A', interval: '1m', ts: 60_000, close: 2 },
+      { symbol: 'A', interval: '1m', ts: 120_000, close: 3 },
+    ];
+    const plan = InsertPlan.create('sqlite', 'bars', rows, {
+      onConflict: { target: ['symbol', 'interval', 'ts'], action: { update: ['close'] } },
+    });
+    expect(plan.rows.map((r) => (r as Record<string, unknown>)['close'])).toEqual([2, 3]);
+    const flags = InsertPlan.create(
+      'sqlite',
+      'symbols',
+      [
+        { symbol: 'A', active: true },
+        { symbol: 'A', active: 1 as never },
+      ],
+      { onConflict: { target: ['symbol', 'active'], action: { update: ['symbol'] } } },
+    );
+    expect(flags.rowCount).toBe(1);
+  });
+
+  it('binds positional rows (copyFrom) in column order without a key lookup per value', () => {
+    const plan = InsertPlan.positional(
+      'sqlite',
+      'bars',
+      ['symbol', 'ts', 'close'],
+      [
+        ['A', 1, 10],
+        ['B', 2, 20],
+      ],
+    );
+    expect(plan.positional).toBe(true);
+    expect(plan.sql(2)).toBe('INSERT INTO "bars" ("symbol", "ts", "close") VALUES (?,?,?),(?,?,?)');
+    expect(plan.values(0, 2)).toEqual(['A', 1, 10, 'B', 2, 20]);
+    expect(() => InsertPlan.positional('sqlite', 'bars', ['symbol', 'nope'], [])).toThrow(/nope/);
   });
 
   it('encodes booleans as 0/1, Dates as epoch ms and JSON columns as JSON text', () => {

@@ -9,6 +9,15 @@ export const SQLITE_MAX_BOUND_PARAMETERS = 32_766;
 export const POSTGRES_MAX_BOUND_PARAMETERS = 65_535;
 
 type InputRow = Readonly<Record<string, DbInputValue>>;
+/** A row given as values in the plan's column order (copyFrom's shape). */
+type PositionalRow = readonly DbInputValue[];
+
+/**
+ * Statement sizes, below a full chunk, that a remainder is written in: each is prepared once and cached, so an odd
+ * remainder (a 10,000-row batch leaves 1,810 rows after two full 10-column chunks) costs a few multi-row statements
+ * and at most 15 single-row ones instead of one native call per row.
+ */
+export const REMAINDER_STATEMENT_ROWS: readonly number[] = [256, 16, 1];
 
 function quoteIdentifier(name: string): string {
   // Only whitelisted names reach here; quoting keeps keywords such as "interval" and "cursor" harmless.
@@ -24,7 +33,9 @@ const STATEMENT_TEXT_CACHE_LIMIT = 64;
  */
 export class InsertPlan {
   readonly columns: readonly string[];
-  readonly rows: readonly InputRow[];
+  /** Objects keyed by column (insertMany) or arrays in column order (copyFrom), as `positional` says. */
+  readonly rows: readonly InputRow[] | readonly PositionalRow[];
+  readonly positional: boolean;
   /** Rows per statement so that one statement binds at most the dialect's parameter limit. */
   readonly rowsPerStatement: number;
   private readonly encoders: readonly ColumnEncoder[];
@@ -34,12 +45,14 @@ export class InsertPlan {
   private constructor(
     private readonly dialect: SqlDialect,
     table: string,
-    columns: string[],
-    rows: readonly InputRow[],
+    columns: readonly string[],
+    rows: readonly InputRow[] | readonly PositionalRow[],
     conflictClause: string,
+    positional = false,
   ) {
     this.columns = columns;
     this.rows = rows;
+    this.positional = positional;
     this.conflictClause = conflictClause;
     const kinds = dbColumnKinds(table, columns);
     this.encoders = columns.map((column, i) => columnEncoder(table, column, kinds[i]));
@@ -92,9 +105,27 @@ export class InsertPlan {
     );
   }
 
+  /**
+   * Plain inserts of rows already in column order (copyFrom on SQLite): no object per row, no key lookups. The
+   * caller has checked each row's width.
+   */
+  static positional<T extends DbTableName>(
+    dialect: SqlDialect,
+    table: T,
+    columns: readonly string[],
+    rows: readonly PositionalRow[],
+  ): InsertPlan {
+    dbTableDefinition(table);
+    return new InsertPlan(dialect, table, columns, rows, '', true);
+  }
+
+  get rowCount(): number {
+    return this.rows.length;
+  }
+
   /** The statement text for `rowCount` rows. */
   sql(rowCount: number): string {
-    const cacheable = rowCount === this.rowsPerStatement || rowCount === 1;
+    const cacheable = rowCount === this.rowsPerStatement || REMAINDER_STATEMENT_ROWS.includes(rowCount);
     const key = `${this.dialect}\u0000${this.prefix}\u0000${this.conflictClause}\u0000${rowCount}`;
     if (cacheable) {
       const cached = statementTextCache.get(key);
@@ -113,10 +144,19 @@ export class InsertPlan {
 
   /** The bound values of rows [start, end), row-major in column order. */
   values(start: number, end: number): DriverValue[] {
-    const { columns, encoders, rows } = this;
+    const { columns, encoders } = this;
     const width = columns.length;
     const out = new Array<DriverValue>((end - start) * width);
     let k = 0;
+    if (this.positional) {
+      const rows = this.rows as readonly PositionalRow[];
+      for (let r = start; r < end; r++) {
+        const row = rows[r];
+        for (let c = 0; c < width; c++) out[k++] = encoders[c](row[c]);
+      }
+      return out;
+    }
+    const rows = this.rows as readonly InputRow[];
     for (let r = start; r < end; r++) {
       const row = rows[r];
       for (let c = 0; c < width; c++) out[k++] = encoders[c](row[columns[c]]);
@@ -161,23 +201,60 @@ function collectColumns(rows: readonly InputRow[]): string[] {
 }
 
 /**
+ * A conflict-key value as the database compares it: booleans as 0/1 and Dates as epoch ms (how they are stored),
+ * blobs and JSON values by content. Primitives are their own key, so a key costs no allocation.
+ */
+function keyValue(value: DbInputValue): unknown {
+  switch (typeof value) {
+    case 'number':
+    case 'string':
+    case 'bigint':
+      return value;
+    case 'boolean':
+      return value ? 1 : 0;
+  }
+  if (value instanceof Date) return value.getTime();
+  if (value instanceof Uint8Array)
+    return `\u0000blob:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  return `\u0000json:${JSON.stringify(value)}`;
+}
+
+/**
  * Keeps the last row for each conflict key. PostgreSQL refuses an upsert that touches one row twice in a
- * statement, and SQLite would count it twice; last-wins matches applying the rows one after another.
+ * statement, and SQLite would count it twice; last-wins matches applying the rows one after another. Keys are
+ * looked up in nested maps, one level per target column, so no per-row key string is built.
  */
 function lastRowPerKey(rows: readonly InputRow[], target: readonly string[]): readonly InputRow[] {
-  const lastIndex = new Map<string, number>();
-  let keyed = 0;
-  rows.forEach((row, i) => {
-    const values = target.map((c) => row[c]);
-    // A NULL in a unique key never conflicts (NULLs are distinct), so such rows are all kept.
-    if (values.some((v) => v === null || v === undefined)) return;
-    keyed++;
-    lastIndex.set(
-      JSON.stringify(values, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
-      i,
-    );
-  });
-  if (lastIndex.size === keyed) return rows;
-  const keep = new Set(lastIndex.values());
-  return rows.filter((row, i) => keep.has(i) || target.some((c) => row[c] === null || row[c] === undefined));
+  const root = new Map<unknown, unknown>();
+  const leafLevel = target.length - 1;
+  let superseded: Uint8Array | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let level = root;
+    let keyed = true;
+    for (let c = 0; c < leafLevel; c++) {
+      const value = row[target[c]];
+      // A NULL in a unique key never conflicts (NULLs are distinct), so such rows are all kept.
+      if (value === null || value === undefined) {
+        keyed = false;
+        break;
+      }
+      const key = keyValue(value);
+      let next = level.get(key) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(key, next);
+      }
+      level = next;
+    }
+    const leaf = row[target[leafLevel]];
+    if (!keyed || leaf === null || leaf === undefined) continue;
+    const key = keyValue(leaf);
+    const earlier = level.get(key) as number | undefined;
+    if (earlier !== undefined) (superseded ??= new Uint8Array(rows.length))[earlier] = 1;
+    level.set(key, i);
+  }
+  if (superseded === undefined) return rows;
+  const kept = superseded;
+  return rows.filter((_, i) => kept[i] === 0);
 }

@@ -6,7 +6,7 @@ import { applyMigrations } from './apply-migrations';
 import type { Database } from './database';
 import { PLATFORM_MIGRATIONS, type Migration } from './migrations';
 import { PostgresDatabase } from './postgres-database';
-import { SqliteDatabase } from './sqlite-database';
+import { SqliteDatabase, type SqliteCheckpointMode } from './sqlite-database';
 
 export interface OpenDatabaseOptions {
   /** `postgres://…` or `postgresql://…` selects PostgreSQL; unset (or empty) selects SQLite at `sqlitePath`. */
@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
   clock?: Clock;
   /** PostgreSQL: an idle pooled connection failed (it is replaced on demand). */
   onPoolError?: (err: Error) => void;
+  /** SQLite: where WAL checkpoints run (see SqliteDatabaseOptions.checkpoint). Default `background`. */
+  sqliteCheckpoint?: SqliteCheckpointMode;
 }
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
@@ -65,7 +67,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     db = new PostgresDatabase({ url: options.url.trim(), poolMax, onPoolError: options.onPoolError });
   } else {
     if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
-    db = new SqliteDatabase({ path: options.sqlitePath, busyTimeoutMs });
+    db = new SqliteDatabase({ path: options.sqlitePath, busyTimeoutMs, checkpoint: options.sqliteCheckpoint });
   }
   try {
     await applyMigrations(db, options.migrations ?? PLATFORM_MIGRATIONS, options.clock ?? systemClock);

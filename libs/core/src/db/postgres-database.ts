@@ -106,9 +106,9 @@ export class PostgresDatabase implements Database {
   ): Promise<number> {
     this.assertOpen();
     const plan = InsertPlan.create('postgres', table, rows, options);
-    if (plan.rows.length === 0) return 0;
+    if (plan.rowCount === 0) return 0;
     // One statement is atomic by itself; more need a transaction around them.
-    if (plan.rows.length <= plan.rowsPerStatement) return pgInsert(this.pool, plan);
+    if (plan.rowCount <= plan.rowsPerStatement) return pgInsert(this.pool, plan);
     return this.withClient((client) =>
       runTransaction(transactionSteps(client), { end: () => undefined }, () => pgInsert(client, plan)),
     );
@@ -223,11 +223,26 @@ export class PostgresDatabase implements Database {
   }
 
   private async connect(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (err) {
       throw toDatabaseError(err, 'CONNECT', 'postgres');
     }
+    // The pool listens for errors on idle connections only. A server that ends a checked-out session between two
+    // statements (restart, pg_terminate_backend) emits 'error' on the client, which would crash the process without
+    // a listener; the error is kept instead, the next statement fails, and release discards the connection.
+    let lost: Error | undefined;
+    const onError = (err: Error): void => {
+      lost ??= err;
+    };
+    client.on('error', onError);
+    const release = client.release;
+    client.release = (err?: Error | boolean) => {
+      client.removeListener('error', onError);
+      release(err || lost);
+    };
+    return client;
   }
 
   private assertOpen(): void {

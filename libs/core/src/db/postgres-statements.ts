@@ -84,7 +84,7 @@ function preparedName(text: string): string {
 
 /** Writes the plan's rows in statements of at most rowsPerStatement rows. The caller provides atomicity. */
 export async function pgInsert(queryable: PgQueryable, plan: InsertPlan): Promise<number> {
-  const total = plan.rows.length;
+  const total = plan.rowCount;
   const chunk = plan.rowsPerStatement;
   let written = 0;
   for (let start = 0; start < total; start += chunk) {

@@ -55,7 +55,7 @@ export class PostgresTransaction implements DatabaseTransaction {
   ): Promise<number> {
     this.assertUsable();
     const plan = InsertPlan.create('postgres', table, rows, options);
-    if (plan.rows.length === 0) return 0;
+    if (plan.rowCount === 0) return 0;
     return this.inSavepoint(() => pgInsert(this.client, plan));
   }
 

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ExecuteResult, SqlParams } from './database';
-import type { InsertPlan } from './insert-plan';
+import { REMAINDER_STATEMENT_ROWS, type InsertPlan } from './insert-plan';
 import { encodeSqlParams, type DriverValue } from './sql-value-encoding';
 import { toDatabaseError } from './to-database-error';
 
@@ -15,6 +15,8 @@ const STATEMENT_CACHE_LIMIT = 256;
  */
 export class SqliteConnection {
   private readonly statements = new Map<string, Statement>();
+  /** Runs after each outermost COMMIT, outside any transaction (the background checkpointer's hand-over). */
+  afterCommit: (() => void) | undefined;
 
   constructor(readonly handle: BetterSqlite3.Database) {}
 
@@ -56,25 +58,20 @@ export class SqliteConnection {
 
   /**
    * Writes the plan's rows: full chunks through one cached multi-row statement (one native call per chunk), the
-   * remainder through a cached single-row statement (cheaper than preparing a statement for an odd size).
-   * The caller provides the surrounding transaction level.
+   * remainder through cached statements of REMAINDER_STATEMENT_ROWS sizes (cheaper than preparing a statement for an
+   * odd size, and than a native call per row). The caller provides the surrounding transaction level.
    */
   insert(plan: InsertPlan): number {
-    const total = plan.rows.length;
-    const chunk = plan.rowsPerStatement;
+    const total = plan.rowCount;
     let written = 0;
     let next = 0;
     let sql = '';
     try {
-      if (total >= chunk) {
-        sql = plan.sql(chunk);
+      for (const size of [plan.rowsPerStatement, ...REMAINDER_STATEMENT_ROWS]) {
+        if (size > plan.rowsPerStatement || next + size > total) continue;
+        sql = plan.sql(size);
         const statement = this.prepare(sql);
-        for (; next + chunk <= total; next += chunk) written += statement.run(plan.values(next, next + chunk)).changes;
-      }
-      if (next < total) {
-        sql = plan.sql(1);
-        const statement = this.prepare(sql);
-        for (; next < total; next++) written += statement.run(plan.values(next, next + 1)).changes;
+        for (; next + size <= total; next += size) written += statement.run(plan.values(next, next + size)).changes;
       }
     } catch (err) {
       throw toDatabaseError(err, sql, 'sqlite');
@@ -88,6 +85,7 @@ export class SqliteConnection {
 
   commit(depth: number): void {
     this.exec(depth === 1 ? 'COMMIT' : `RELEASE rrr_savepoint_${depth}`);
+    if (depth === 1) this.afterCommit?.();
   }
 
   rollback(depth: number): void {

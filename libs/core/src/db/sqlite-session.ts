@@ -8,7 +8,7 @@ import type {
   InsertManyOptions,
   SqlParams,
 } from './database';
-import { checkedCopyRows } from './copy-rows';
+import { checkCopyRowWidth } from './copy-rows';
 import { dbColumnKinds, type DbColumnName, type DbTableName } from './db-tables';
 import { InsertPlan } from './insert-plan';
 import { runTransaction } from './run-transaction';
@@ -67,14 +67,17 @@ export class SqliteSession implements DatabaseTransaction {
   ): Promise<number> {
     this.assertUsable();
     const plan = InsertPlan.create('sqlite', table, rows, options);
-    if (plan.rows.length === 0) return 0;
+    if (plan.rowCount === 0) return 0;
     return this.gate.shared(() => {
       this.assertUsable();
       return this.connection.atomically(this.depth + 1, () => this.connection.insert(plan));
     });
   }
 
-  /** SQLite has no COPY: the rows go through insertMany, in batches, inside one transaction. */
+  /**
+   * SQLite has no COPY: the rows go through multi-row INSERTs in column order, all or nothing. An array is written
+   * in one synchronous step, like insertMany; a streamed source in batches inside one transaction.
+   */
   async copyFrom<T extends DbTableName>(
     table: T,
     columns: readonly DbColumnName<T>[],
@@ -82,19 +85,21 @@ export class SqliteSession implements DatabaseTransaction {
   ): Promise<number> {
     this.assertUsable();
     dbColumnKinds(table, columns);
+    if (Array.isArray(rows)) return this.copyArray(table, columns, rows as readonly (readonly DbInputValue[])[], 0);
     return this.transaction(async (tx) => {
+      const session = tx as SqliteSession;
       let written = 0;
-      let batch: Record<string, DbInputValue>[] = [];
-      for await (const values of checkedCopyRows(table, columns, rows)) {
-        const row: Record<string, DbInputValue> = {};
-        for (let i = 0; i < columns.length; i++) row[columns[i]] = values[i];
-        batch.push(row);
+      let batchStart = 0;
+      let batch: (readonly DbInputValue[])[] = [];
+      for await (const values of rows) {
+        batch.push(values);
         if (batch.length >= COPY_FALLBACK_BATCH_ROWS) {
-          written += await tx.insertMany(table, batch as DbInsertRow<T>[]);
+          written += await session.copyArray(table, columns, batch, batchStart);
+          batchStart += batch.length;
           batch = [];
         }
       }
-      if (batch.length > 0) written += await tx.insertMany(table, batch as DbInsertRow<T>[]);
+      if (batch.length > 0) written += await session.copyArray(table, columns, batch, batchStart);
       return written;
     });
   }
@@ -114,6 +119,22 @@ export class SqliteSession implements DatabaseTransaction {
         new SqliteSession(connection, depth),
         fn,
       );
+    });
+  }
+
+  /** `firstIndex`: the position of rows[0] in the whole copy, for error messages. */
+  private async copyArray(
+    table: DbTableName,
+    columns: readonly string[],
+    rows: readonly (readonly DbInputValue[])[],
+    firstIndex: number,
+  ): Promise<number> {
+    for (let i = 0; i < rows.length; i++) checkCopyRowWidth(table, columns, rows[i], firstIndex + i);
+    const plan = InsertPlan.positional('sqlite', table, columns, rows);
+    if (plan.rowCount === 0) return 0;
+    return this.gate.shared(() => {
+      this.assertUsable();
+      return this.connection.atomically(this.depth + 1, () => this.connection.insert(plan));
     });
   }
 

@@ -147,14 +147,19 @@ export class BarStore {
   /** True when no stored bar lies within [first, last] of any series in the batch. */
   private async rangesAreEmpty(bars: readonly Bar[], session: DatabaseSession): Promise<boolean> {
     const ranges = new Map<string, { symbol: string; interval: string; min: number; max: number }>();
+    // A batch is nearly always one series: keep the current range at hand instead of a map key per bar.
+    let current: { symbol: string; interval: string; min: number; max: number } | undefined;
     for (const b of bars) {
-      const key = `${b.symbol}|${b.interval}`;
-      const range = ranges.get(key);
-      if (range === undefined) ranges.set(key, { symbol: b.symbol, interval: b.interval, min: b.ts, max: b.ts });
-      else {
-        if (b.ts < range.min) range.min = b.ts;
-        if (b.ts > range.max) range.max = b.ts;
+      if (current === undefined || current.symbol !== b.symbol || current.interval !== b.interval) {
+        const key = `${b.symbol}|${b.interval}`;
+        current = ranges.get(key);
+        if (current === undefined) {
+          current = { symbol: b.symbol, interval: b.interval, min: b.ts, max: b.ts };
+          ranges.set(key, current);
+        }
       }
+      if (b.ts < current.min) current.min = b.ts;
+      if (b.ts > current.max) current.max = b.ts;
     }
     for (const r of ranges.values()) {
       const hit = await session.queryOne(
@@ -166,6 +171,7 @@ export class BarStore {
     return true;
   }
 
+  /** Plain inserts in column order: COPY on PostgreSQL, multi-row INSERTs on SQLite. */
   private async insertNew(bars: readonly Bar[], session: DatabaseSession): Promise<number> {
     const withVwap = bars.some((b) => b.vwap !== undefined);
     const withTrades = bars.some((b) => b.trades !== undefined);
@@ -174,33 +180,15 @@ export class BarStore {
       ...(withVwap ? (['vwap'] as const) : []),
       ...(withTrades ? (['trades'] as const) : []),
     ];
-    if (session.dialect === 'postgres') {
-      const values = bars.map((b) => {
-        const row: (string | number | null)[] = [b.symbol, b.interval, b.ts, b.open, b.high, b.low, b.close, b.volume];
-        if (withVwap) row.push(b.vwap ?? null);
-        if (withTrades) row.push(b.trades ?? null);
-        return row;
-      });
-      return session.copyFrom('bars', columns, values);
-    }
-    const rows = new Array<Partial<BarRow>>(bars.length);
+    const values = new Array<(string | number | null)[]>(bars.length);
     for (let i = 0; i < bars.length; i++) {
       const b = bars[i];
-      const row: Partial<BarRow> = {
-        symbol: b.symbol,
-        interval: b.interval,
-        ts: b.ts,
-        open: b.open,
-        high: b.high,
-        low: b.low,
-        close: b.close,
-        volume: b.volume,
-      };
-      if (withVwap) row.vwap = b.vwap ?? null;
-      if (withTrades) row.trades = b.trades ?? null;
-      rows[i] = row;
+      const row: (string | number | null)[] = [b.symbol, b.interval, b.ts, b.open, b.high, b.low, b.close, b.volume];
+      if (withVwap) row.push(b.vwap ?? null);
+      if (withTrades) row.push(b.trades ?? null);
+      values[i] = row;
     }
-    return session.insertMany('bars', rows);
+    return session.copyFrom('bars', columns, values);
   }
 
   /** One page of a series in time order. */
