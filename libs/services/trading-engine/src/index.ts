@@ -26,7 +26,7 @@ export type {
   VenueAck,
   VenueExecution,
 } from './exchange/exchange-adapter';
-export { PaperExchange, type PaperExchangeOptions } from './paper/paper-exchange';
+export { PaperExchange, type PaperExchangeOptions, type BarFillTiming } from './paper/paper-exchange';
 export {
   evaluatePaperOrder,
   reachesLimit,

@@ -7,10 +7,12 @@
  * (a) one order in flight at a time: the latency of a round trip (p50 / p99);
  * (b) 100 orders in flight: the throughput the group commit reaches (one transaction carries everything queued);
  * (c) (a) on the in-memory store, for the share of (a) that is SQLite;
- * (a′), (b′) as (a), (b) with the database on tmpfs, where fsync is free: the difference is the disk's checkpoint syncs.
+ * (a′), (b′) as (a), (b) with the database on tmpfs, where fsync is free: the difference is the disk's checkpoint syncs;
+ * (a″) as (a) with SQLite's automatic checkpoint inside the commit that crosses 1,000 WAL pages (`on-commit`) instead
+ *      of core's background checkpoint worker (the default): what moving the checkpoint's fsyncs off the writer buys.
  * Targets (issue 5): p99 < 1 ms excluding simulated latency; ≥ 20,000 orders/s.
  */
-import { ManualClock, openDatabase, type Database, type OrderSide } from '@rrr/core';
+import { ManualClock, openDatabase, type Database, type OrderSide, type SqliteCheckpointMode } from '@rrr/core';
 import { PreTradeRiskEngine } from '@rrr/risk-management';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -34,8 +36,12 @@ interface Rig {
   side: OrderSide;
 }
 
-async function rig(store: (db?: Database) => TradingStore, path?: string): Promise<Rig> {
-  const db = path === undefined ? undefined : await openDatabase({ sqlitePath: path });
+async function rig(
+  store: (db?: Database) => TradingStore,
+  path?: string,
+  sqliteCheckpoint: SqliteCheckpointMode = 'background',
+): Promise<Rig> {
+  const db = path === undefined ? undefined : await openDatabase({ sqlitePath: path, sqliteCheckpoint });
   const clock = new ManualClock(T0);
   const exchange = new PaperExchange({
     clock,
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
   try {
     const rigs = {
       a: await rig(sql, join(dirs[0], 'sequential.db')),
+      ac: await rig(sql, join(dirs[0], 'sequential-on-commit.db'), 'on-commit'),
       b: await rig(sql, join(dirs[0], 'grouped.db')),
       c: await rig(() => new InMemoryTradingStore()),
       ...(hasTmpfs
@@ -106,6 +113,7 @@ async function main(): Promise<void> {
     const bench = new Bench({ time: 3_000, warmupTime: 300, warmupIterations: 30 });
     bench
       .add('a', () => roundTrip(rigs.a, 1))
+      .add('ac', () => roundTrip(rigs.ac, 1))
       .add('b', () => roundTrip(rigs.b, BATCH))
       .add('c', () => roundTrip(rigs.c, 1));
     if (rigs.at !== undefined && rigs.bt !== undefined) {
@@ -124,6 +132,7 @@ async function main(): Promise<void> {
       `| ${label} | ${fmt(r.samples)}${unit} | ${fmt(r.p50 * 1_000)} µs | ${fmt(r.p99 * 1_000)} µs | ` +
       `${fmt((perRound * 1_000) / r.mean)} orders/s | ${fmt((perRound * 1_000) / r.p50)} orders/s |`;
     const a = result('a');
+    const ac = result('ac');
     const b = result('b');
     const c = result('c');
     const at = hasTmpfs ? result('at') : undefined;
@@ -140,6 +149,7 @@ async function main(): Promise<void> {
       '| mode | samples | p50 | p99 | throughput (mean) | throughput at p50 |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
       row(`(a) SQLite on ${os.tmpdir()}, 1 in flight`, a, 1, ''),
+      row(`(a″) as (a), checkpoints inside the commit (\`on-commit\`)`, ac, 1, ''),
       row(`(b) SQLite on ${os.tmpdir()}, ${BATCH} in flight (group commit)`, b, BATCH, ' batches'),
       ...(at !== undefined && bt !== undefined
         ? [
@@ -155,6 +165,8 @@ async function main(): Promise<void> {
           ? ''
           : `Disk vs tmpfs p99, one in flight: ${fmt(a.p99 * 1_000)} vs ${fmt(at.p99 * 1_000)} µs (the difference is ` +
             `the fsync of WAL checkpoints).`),
+      `Background checkpoint vs checkpoint inside the commit, one in flight on ${os.tmpdir()}: p99 ` +
+        `${fmt(a.p99 * 1_000)} vs ${fmt(ac.p99 * 1_000)} µs (${fmt(ac.p99 / a.p99, 1)}× lower).`,
       '',
       `- p99 < 1 ms per round trip, one order in flight: ${fmt(a.p99 * 1_000)} µs on ${os.tmpdir()} — ${met(a.p99 < 1)}` +
         (at === undefined ? '' : `; ${fmt(at.p99 * 1_000)} µs on tmpfs — ${met(at.p99 < 1)}`),

@@ -30,7 +30,7 @@ import {
 } from '@rrr/trading-engine';
 import { mergeBarArrays, mergeBarStreams, type BarFeed } from '../data/merge-bar-feeds';
 import { gatedStrategy } from '../strategies/gated-strategy';
-import { BarAwareSlippage, slippageModelFor, type FillTiming, type SlippageSpec } from './execution-models';
+import { slippageModelFor, type FillTiming, type SlippageSpec } from './execution-models';
 import { RoundTripLedger, type RoundTrip } from './round-trip-ledger';
 
 export interface EventBacktestConfig {
@@ -67,6 +67,11 @@ export interface EventBacktestConfig {
   /** Called every `progressEvery` bars (default 1,000) and at the end with the bars processed so far. */
   onProgress?: (barsProcessed: number) => void;
   progressEvery?: number;
+  /**
+   * Hand the event loop back (setImmediate) every this many bars. The engine's awaits settle as microtasks, so a
+   * replay on a server's thread would otherwise hold up its I/O and timers until the last bar. Default: never.
+   */
+  yieldEvery?: number;
   signal?: AbortSignal;
 }
 
@@ -163,7 +168,7 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
   const tradeFrom = config.tradeFrom ?? Number.NEGATIVE_INFINITY;
   const barVolumeShare = config.barVolumeShare === undefined ? 0.1 : config.barVolumeShare;
   const clock = new ManualClock(0);
-  const slippage = new BarAwareSlippage(slippageModelFor(config.slippage ?? { model: 'fixed', bps: 5 }));
+  const slippage = slippageModelFor(config.slippage ?? { model: 'fixed', bps: 5 });
   const exchange = new PaperExchange({
     clock,
     initialBalances: { [quoteCurrency]: config.initialCapital },
@@ -173,6 +178,8 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
     latency: { minMs: 0, maxMs: 0 },
     barVolumeShare,
     allowShort: config.allowShort === true,
+    // The venue's fill rule: with 'close', the engine has it match each bar's new orders at that bar's close.
+    barFillTiming: fillTiming,
   });
 
   const fills: Fill[] = [];
@@ -250,6 +257,8 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
   let signals = 0;
   let ordersSubmitted = 0;
   const progressEvery = Math.max(1, config.progressEvery ?? 1_000);
+  const yieldEvery = config.yieldEvery === undefined ? 0 : Math.max(1, config.yieldEvery);
+  const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
   const lastEquity = (): number =>
     curve.equity.length > 0 ? curve.equity[curve.equity.length - 1] : config.initialCapital;
@@ -316,14 +325,12 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
     }
     if (trading && benchmarkUnits[index] === 0) benchmarkUnits[index] = benchmarkShare / bar.open;
   };
-  /** Counts what the bar produced; true when a new order should now be matched at the bar's close. */
-  const afterBar = (bar: Bar, outcome: BarOutcome): boolean => {
+  /** Counts what the bar produced. */
+  const afterBar = (bar: Bar, outcome: BarOutcome): void => {
     signals += outcome.signals.length;
-    let submitted = false;
     for (const execution of outcome.executions) {
       if (execution.status === 'submitted') {
         ordersSubmitted += 1;
-        submitted = true;
       } else if (execution.status === 'refused') {
         refusals.push({ ts: groupClose, symbol: bar.symbol, code: execution.code, reason: execution.reason });
       }
@@ -332,20 +339,6 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
     barsProcessed += 1;
     if (trading) barsTraded += 1;
     if (barsProcessed % progressEvery === 0) config.onProgress?.(barsProcessed);
-    return submitted && fillTiming === 'close';
-  };
-  const fillAtClose = async (bar: Bar): Promise<void> => {
-    slippage.currentBar = bar;
-    try {
-      await engine.processTrade({
-        symbol: bar.symbol,
-        ts: groupClose,
-        price: bar.close,
-        quantity: barVolumeShare === null ? Number.POSITIVE_INFINITY : bar.volume * barVolumeShare,
-      });
-    } finally {
-      slippage.currentBar = undefined;
-    }
   };
   const badBar = (bar: Bar, index: number | undefined): ValidationError =>
     new ValidationError(
@@ -371,12 +364,14 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
     for (let i = 0; i < merged.length; i += 1) {
       const bar = merged[i];
       beforeBar(bar);
-      if (afterBar(bar, await engine.processBar(bar))) await fillAtClose(bar);
+      afterBar(bar, await engine.processBar(bar));
+      if (yieldEvery > 0 && barsProcessed % yieldEvery === 0) await yieldToEventLoop();
     }
   } else {
     for await (const bar of mergeBarStreams(config.feeds)) {
       beforeBar(bar);
-      if (afterBar(bar, await engine.processBar(bar))) await fillAtClose(bar);
+      afterBar(bar, await engine.processBar(bar));
+      if (yieldEvery > 0 && barsProcessed % yieldEvery === 0) await yieldToEventLoop();
     }
   }
   await engine.stop();

@@ -1,20 +1,20 @@
-import { ValidationError, type Bar, type FieldProblem } from '@rrr/core';
+import { ValidationError, type FieldProblem } from '@rrr/core';
 import {
   fixedBpsSlippage,
   volatilitySlippage,
   volumeShareSlippage,
+  type BarFillTiming,
   type FeeSchedule,
-  type SlippageContext,
   type SlippageModel,
 } from '@rrr/trading-engine';
 
 /**
- * When an order placed on a bar's signal executes. 'next-open' (default, no look-ahead): at the next bar's open, as a
+ * When an order placed on a bar's signal executes (the paper exchange's `barFillTiming`, which applies it). 'next-open' (default, no look-ahead): at the next bar's open, as a
  * live system that acts after a bar closes would. 'close': at the close of the bar that produced the signal — not
  * achievable live (the close is only known once it has passed), offered to measure how much a backtest flatters
  * itself when it assumes it is.
  */
-export type FillTiming = 'next-open' | 'close';
+export type FillTiming = BarFillTiming;
 export const FILL_TIMINGS: readonly FillTiming[] = ['next-open', 'close'];
 
 /**
@@ -78,28 +78,4 @@ export function slippageSpecProblems(spec: unknown): FieldProblem[] {
  */
 export function feeScheduleFor(commissionRate: number, makerRate = commissionRate): FeeSchedule {
   return { makerRate, takerRate: commissionRate };
-}
-
-/**
- * A slippage model that also prices fills at a bar's close. The paper exchange passes the bar to the model only when
- * it matches against a bar; a fill at the close is matched against a print at the close price, which carries no bar,
- * so the volume and volatility models would fall back to their base rate. The engine sets `currentBar` around that
- * match (the exchange matches synchronously inside the call), and the wrapped model sees the bar either way.
- */
-export class BarAwareSlippage implements SlippageModel {
-  readonly name: string;
-  currentBar: Bar | undefined;
-  private readonly inner: SlippageModel;
-
-  constructor(inner: SlippageModel) {
-    this.inner = inner;
-    this.name = inner.name;
-  }
-
-  fraction(context: SlippageContext): number {
-    if (context.bar === undefined && this.currentBar !== undefined) {
-      return this.inner.fraction({ ...context, bar: this.currentBar });
-    }
-    return this.inner.fraction(context);
-  }
 }

@@ -5,6 +5,7 @@ import {
   type FieldProblem,
   type PlatformTopics,
   type Quote,
+  type RrrError,
   type Signal,
   type Trade,
 } from '@rrr/core';
@@ -34,6 +35,8 @@ export interface TradingEngineDeps {
   sessions?: SessionCalendar;
   strategies?: readonly Strategy[];
   sizer?: PositionSizer;
+  /** Told once, when a failed write stops the OMS. */
+  onFailure?: (error: RrrError) => void;
 }
 
 export interface TradingEngineConfig {
@@ -98,7 +101,8 @@ export class TradingEngine {
   private readonly deps: TradingEngineDeps;
   private readonly config: TradingEngineConfig;
   private readonly strategies: readonly Strategy[];
-  private readonly barsSeen = new Map<string, number>();
+  /** Bars each strategy has seen, per symbol (for its warm-up). */
+  private readonly barsSeen = new Map<Strategy, Map<string, number>>();
   private lastSnapshotTs: number | undefined;
   private started = false;
 
@@ -124,6 +128,7 @@ export class TradingEngine {
       ...(deps.ids === undefined ? {} : { ids: deps.ids }),
       ...(config.symbols === undefined ? {} : { symbols: config.symbols }),
       ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+      ...(deps.onFailure === undefined ? {} : { onFailure: deps.onFailure }),
     });
     this.executor = new SignalExecutor({
       oms: this.oms,
@@ -168,10 +173,16 @@ export class TradingEngine {
     const context = { now, position: (symbol: string) => this.portfolio.quantity(symbol) };
     for (const strategy of this.strategies) {
       if (strategy.symbols !== undefined && !strategy.symbols.includes(bar.symbol)) continue;
-      const key = `${strategy.id}\u0000${bar.symbol}`;
-      const seen = (this.barsSeen.get(key) ?? 0) + 1;
-      this.barsSeen.set(key, seen);
-      const produced = await strategy.onBar(bar, context);
+      let seenBySymbol = this.barsSeen.get(strategy);
+      if (seenBySymbol === undefined) {
+        seenBySymbol = new Map();
+        this.barsSeen.set(strategy, seenBySymbol);
+      }
+      const seen = (seenBySymbol.get(bar.symbol) ?? 0) + 1;
+      seenBySymbol.set(bar.symbol, seen);
+      const result = strategy.onBar(bar, context);
+      // Most strategies answer synchronously; awaiting a plain array would still cost a turn of the microtask queue.
+      const produced = Array.isArray(result) ? result : await result;
       // Indicators are fed from the first bar; their signals count only once the declared warm-up is complete.
       if (seen < strategy.warmupBars) continue;
       for (const signal of produced) {
@@ -181,7 +192,10 @@ export class TradingEngine {
       }
     }
     this.portfolio.recordEquity(now);
-    await this.snapshotIfDue(now);
+    if (this.snapshotDue(now)) await this.snapshot();
+    if (this.deps.exchange.capabilities.fillsAtBarClose === true && executions.some((e) => e.status === 'submitted')) {
+      await this.oms.onBarClose(bar);
+    }
     return { signals, executions };
   }
 
@@ -202,9 +216,8 @@ export class TradingEngine {
   }
 
   /** At most one snapshot per `snapshotEveryMs` (per instant when 0: several symbols' bars share a close). */
-  private async snapshotIfDue(now: number): Promise<void> {
+  private snapshotDue(now: number): boolean {
     const every = Math.max(this.config.snapshotEveryMs ?? 60_000, 1);
-    if (this.lastSnapshotTs !== undefined && now - this.lastSnapshotTs < every) return;
-    await this.snapshot();
+    return this.lastSnapshotTs === undefined || now - this.lastSnapshotTs >= every;
   }
 }

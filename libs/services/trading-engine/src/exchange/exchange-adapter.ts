@@ -48,6 +48,11 @@ export interface ExchangeCapabilities {
   nativeOco: boolean;
   /** modify() is supported (else the engine answers CONFLICT: cancel and resubmit). */
   modify: boolean;
+  /**
+   * The venue fills orders placed on a bar at that bar's close (`onBarClose`), as a backtest's optimistic fill
+   * timing assumes; absent or false: orders placed on a bar trade from the next piece of market data on.
+   */
+  fillsAtBarClose?: boolean;
 }
 
 /**
@@ -73,6 +78,8 @@ export interface ExchangeAdapter {
   onBar?(bar: Bar): void;
   onTrade?(trade: Trade): void;
   onQuote?(quote: Quote): void;
+  /** The strategies have acted on `bar` (venues with `fillsAtBarClose` match the new orders at its close). */
+  onBarClose?(bar: Bar): void;
   /** Expires DAY orders whose session ended at or before `now` (simulated venues; market data does it too). */
   expireDue?(now: number): void;
 }

@@ -75,7 +75,14 @@ export class SignalExecutor {
       this.closes.set(symbol, list);
     }
     list.push(close);
-    if (list.length > this.closesKept) list.shift();
+    // Trimmed in one splice per closesKept bars: a shift per bar would move the whole window every bar.
+    if (list.length >= 2 * this.closesKept) list.splice(0, list.length - this.closesKept);
+  }
+
+  /** The last `closesKept` closes of `symbol`, oldest first. */
+  private recentCloses(symbol: string): number[] {
+    const list = this.closes.get(symbol) ?? [];
+    return list.length > this.closesKept ? list.slice(list.length - this.closesKept) : list;
   }
 
   async execute(signal: Signal): Promise<ExecutionOutcome> {
@@ -108,7 +115,7 @@ export class SignalExecutor {
         equity: this.portfolio.valuation().equity,
         price,
         position: current,
-        closes: this.closes.get(symbol) ?? [],
+        closes: this.recentCloses(symbol),
       });
       if (!(size > 0)) return { status: 'skipped', reason: `${this.sizer.name} sized ${symbol} at 0` };
       const side: OrderSide = wanted === 'long' ? 'buy' : 'sell';

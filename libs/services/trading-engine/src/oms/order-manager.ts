@@ -74,6 +74,8 @@ export interface OrderManagerOptions {
   logger?: TradingLogger;
   /** Terminal orders kept in memory for getOrder and idempotent retries (older ones are read from the store). */
   recentOrderCache?: number;
+  /** Told once, when a failed write stops the engine (so its owner can restart it from the database). */
+  onFailure?: (error: RrrError) => void;
 }
 
 export interface SubmitOrderOptions {
@@ -117,6 +119,7 @@ export class OrderManager {
   private readonly symbols: ReadonlySet<string> | null;
   private readonly logger: TradingLogger;
   private readonly recentLimit: number;
+  private readonly onFailure: ((error: RrrError) => void) | undefined;
 
   private readonly working = new Map<string, OmsOrder>();
   /** Reduce-only orders working at the venue, per symbol: the ones a position change may leave stale. */
@@ -144,6 +147,7 @@ export class OrderManager {
     this.symbols = options.symbols === undefined ? null : new Set(options.symbols);
     this.logger = options.logger ?? silentLogger;
     this.recentLimit = options.recentOrderCache ?? 10_000;
+    this.onFailure = options.onFailure;
     this.exchange.setListener((event) => this.onExecution(event));
   }
 
@@ -628,6 +632,14 @@ export class OrderManager {
       this.portfolio.mark(bar.symbol, bar.close);
       this.exchange.expireDue?.(this.clock.now());
     });
+    // Most bars fill nothing: skip the await (a microtask turn per bar in a backtest) when nothing follows up.
+    if (this.followUps.length > 0 || this.followUpsRunning !== undefined) await this.runFollowUps();
+  }
+
+  /** The strategies have acted on `bar`: a venue that fills at the bar's close matches the orders they placed. */
+  async onBarClose(bar: Bar): Promise<void> {
+    this.assertHealthy();
+    this.dispatchMarket(() => this.exchange.onBarClose?.(bar));
     await this.runFollowUps();
   }
 
@@ -949,6 +961,7 @@ export class OrderManager {
       ? error
       : new RrrError('SERVICE_FAILED', `trading engine stopped: ${messageOf(error)}`, { cause: error });
     this.logger.error({ err: error }, 'trading engine stopped: its state could not be persisted');
+    this.onFailure?.(this.failure);
   }
 
   private assertHealthy(): void {

@@ -3,7 +3,7 @@ import type { ExecutionEvent } from '../exchange/exchange-adapter';
 import type { OmsOrder } from '../orders/oms-order';
 import { makeBar } from '../testing/make-bar';
 import { PaperExchange, type PaperExchangeOptions } from './paper-exchange';
-import { fixedBpsSlippage } from './slippage-model';
+import { fixedBpsSlippage, volumeShareSlippage } from './slippage-model';
 
 const T0 = Date.UTC(2024, 0, 2, 10);
 const MIN = 60_000;
@@ -130,6 +130,47 @@ describe('PaperExchange: market orders', () => {
       [101, 0.4],
       [100.5, 0.6],
     ]);
+  });
+});
+
+describe('PaperExchange: fills at the bar close (barFillTiming)', () => {
+  // The engine's clock stands at the close of the bar the strategy acted on when it places the order.
+  const bar = makeBar('BTC-USD', T0 - MIN, { open: 100, high: 104, low: 96, close: 102, volume: 50 });
+
+  it("'close' fills an order placed on a bar at that bar's close, capped by its volume share, slipped with the bar", async () => {
+    const { exchange, fills } = setup({
+      barFillTiming: 'close',
+      barVolumeShare: 0.1,
+      slippage: volumeShareSlippage({ baseBps: 0, impactBps: 100 }),
+    });
+    expect(exchange.capabilities.fillsAtBarClose).toBe(true);
+    await exchange.submit(order({ id: 'O-c', quantity: 8 }));
+    exchange.onBarClose(bar);
+    // 5 of the bar's 50 can trade at its close; the volume model sees the bar (5 / 50 = 10 % of 100 bps → 10 bps).
+    const price = 102 * 1.001;
+    expect(fills()).toEqual([
+      { orderId: 'O-c', quantity: 5, price, fee: 5 * price * 0.001, feeCurrency: 'USD', liquidity: 'taker', ts: T0 },
+    ]);
+    // The rest trades from the next bar on, as any working order does.
+    exchange.onBar(makeBar('BTC-USD', T0, { open: 103, volume: 1_000 }));
+    expect(fills().map((f) => [f.quantity, f.ts])).toEqual([
+      [5, T0],
+      [3, T0],
+    ]);
+  });
+
+  it("'next-open' (the default) leaves the bar close alone: the order waits for the next bar's open", async () => {
+    const { exchange, fills } = setup({ slippage: fixedBpsSlippage(0) });
+    expect(exchange.capabilities.fillsAtBarClose).toBe(false);
+    await exchange.submit(order({ id: 'O-n', quantity: 1 }));
+    exchange.onBarClose(bar);
+    expect(fills()).toEqual([]);
+    exchange.onBar(makeBar('BTC-USD', T0, { open: 103 }));
+    expect(fills().map((f) => f.price)).toEqual([103]);
+  });
+
+  it('refuses an unknown timing, naming the option', () => {
+    expect(() => setup({ barFillTiming: 'open' as never })).toThrow(/barFillTiming: must be 'next-open' or 'close'/);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  intervalMs,
   orderRemainingQuantity,
   ValidationError,
   type Bar,
@@ -21,7 +22,7 @@ import type { OmsOrder } from '../orders/oms-order';
 import { covers, type Balances } from '../portfolio/balances';
 import { evaluatePaperOrder, type LimitFillRule, type PaperOrderState } from './evaluate-paper-order';
 import { checkFeeSchedule, DEFAULT_FEE_SCHEDULE, executionFee, type FeeSchedule } from './fee-schedule';
-import { arrivedInTime, barWindow, quoteWindow, tradeWindow, type PriceWindow } from './price-window';
+import { arrivedInTime, barCloseWindow, barWindow, quoteWindow, tradeWindow, type PriceWindow } from './price-window';
 import { fixedBpsSlippage, slippedPrice, type SlippageModel } from './slippage-model';
 import { symbolParts } from '../portfolio/symbol-parts';
 
@@ -40,8 +41,17 @@ export interface PaperExchangeOptions {
   barVolumeShare?: number | null;
   /** Let sells exceed the base asset held (a margin account); default false: a spot account. */
   allowShort?: boolean;
+  /**
+   * When orders placed on a bar first trade. 'next-open' (default, no look-ahead): from the next market data on — the
+   * next bar's open at the earliest — as a live system that acts after a bar closes would. 'close': at that bar's
+   * close (`onBarClose`), against a print of the close price and `barVolumeShare` of the bar's volume, slipped as the
+   * bar's own fills — not achievable live, offered to measure how much a backtest flatters itself by assuming it.
+   */
+  barFillTiming?: BarFillTiming;
   venue?: string;
 }
+
+export type BarFillTiming = 'next-open' | 'close';
 
 interface BookEntry {
   order: OmsOrder;
@@ -71,7 +81,7 @@ const MIN_EXECUTION = 1e-12;
  */
 export class PaperExchange implements ExchangeAdapter {
   readonly venue: string;
-  readonly capabilities: ExchangeCapabilities = { inProcess: true, nativeOco: true, modify: true };
+  readonly capabilities: ExchangeCapabilities;
   private readonly clock: Clock;
   private readonly fees: FeeSchedule;
   private readonly slippage: SlippageModel;
@@ -110,7 +120,17 @@ export class PaperExchange implements ExchangeAdapter {
         value: share,
       });
     }
+    const barFillTiming = options.barFillTiming ?? 'next-open';
+    if (barFillTiming !== 'next-open' && barFillTiming !== 'close') {
+      problems.push({ field: 'barFillTiming', message: "must be 'next-open' or 'close'", value: barFillTiming });
+    }
     if (problems.length > 0) throw new ValidationError('paper exchange options', problems);
+    this.capabilities = {
+      inProcess: true,
+      nativeOco: true,
+      modify: true,
+      fillsAtBarClose: barFillTiming === 'close',
+    };
     this.clock = options.clock;
     this.venue = options.venue ?? 'paper';
     this.fees = checkFeeSchedule(options.fees ?? DEFAULT_FEE_SCHEDULE);
@@ -202,6 +222,13 @@ export class PaperExchange implements ExchangeAdapter {
 
   onBar(bar: Bar): void {
     this.match(bar.symbol, bar.ts, () => barWindow(bar, this.barVolumeShare));
+    this.lastPrices.set(bar.symbol, bar.close);
+  }
+
+  /** With barFillTiming 'close': the bar's orders (and any other working one) meet a print at its close. */
+  onBarClose(bar: Bar): void {
+    if (this.capabilities.fillsAtBarClose !== true) return;
+    this.match(bar.symbol, bar.ts + intervalMs(bar.interval), () => barCloseWindow(bar, this.barVolumeShare));
     this.lastPrices.set(bar.symbol, bar.close);
   }
 

@@ -37,6 +37,26 @@ export function barWindow(bar: Bar, volumeShare: number | null): PriceWindow {
   };
 }
 
+/**
+ * A print at a bar's close, for orders placed on that bar when fills happen at the close: they can take up to
+ * `volumeShare` of the bar's volume (null: uncapped) at the close price. It keeps the bar, so slippage models that
+ * read the bar's volume or range price these fills as they price the bar's own.
+ */
+export function barCloseWindow(bar: Bar, volumeShare: number | null): PriceWindow {
+  const close = bar.ts + intervalMs(bar.interval);
+  return {
+    kind: 'trade',
+    ts: close,
+    arrivalCutoff: close,
+    cutoffInclusive: true,
+    first: bar.close,
+    high: bar.close,
+    low: bar.close,
+    capacity: volumeShare === null ? Number.POSITIVE_INFINITY : bar.volume * volumeShare,
+    bar,
+  };
+}
+
 /** A print: the order can take up to the printed quantity at its price. */
 export function tradeWindow(trade: Trade): PriceWindow {
   return {

@@ -6,6 +6,7 @@ import {
   platformConfigSchema,
   type Database,
   type PlatformTopics,
+  type RrrError,
 } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,5 +123,76 @@ describe('createTradingEngineService', () => {
     expect(() =>
       createTradingEngineService({ db, bus }, { symbols: [], paper: platformConfigSchema.parse({}).paper }),
     ).toThrow(/symbols: must list at least one symbol/);
+  });
+});
+
+describe('createTradingEngineService after a failed write', () => {
+  let dir: string;
+  let db: Database;
+  let bus: InProcessEventBus<PlatformTopics>;
+  let clock: ManualClock;
+  let service: TradingEngineService;
+  let failures: RrrError[];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-te-failure-'));
+    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    clock = new ManualClock(T0);
+    bus = new InProcessEventBus<PlatformTopics>({ clock });
+    failures = [];
+    const config = platformConfigSchema.parse({});
+    service = createTradingEngineService(
+      { db, bus, clock, onFailure: (error) => failures.push(error) },
+      { symbols: ['BTC-USD'], paper: { ...config.paper, latencyMinMs: 0, latencyMaxMs: 0 }, risk: config.risk },
+    );
+    await service.start();
+    await nextBar(40_000);
+  });
+
+  afterEach(async () => {
+    await service.stop().catch(() => undefined);
+    await bus.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Market orders fill at the next bar's open. */
+  async function nextBar(open: number): Promise<void> {
+    const ts = clock.now();
+    clock.advance(MIN);
+    await bus.publish('bar', makeBar('BTC-USD', ts, { open }));
+    await bus.idle();
+    await service.engine.oms.flush();
+  }
+
+  const buy = (quantity: number) => ({ symbol: 'BTC-USD', side: 'buy', type: 'market', quantity });
+
+  it('reports the failure once, refuses calls, and a start rebuilds the engine from the database', async () => {
+    expect(await service.submitOrder(buy(0.1))).toMatchObject({ status: 'accepted' });
+    await nextBar(40_100);
+    expect(service.positions().map((p) => [p.symbol, p.quantity])).toEqual([['BTC-USD', 0.1]]);
+    await db.execute('ALTER TABLE orders RENAME TO orders_away');
+
+    await expect(service.submitOrder(buy(0.2))).rejects.toMatchObject({ code: 'DB_ERROR' });
+    expect(failures.map((f) => f.code)).toEqual(['DB_ERROR']);
+    expect(await service.health()).toMatchObject({ status: 'down', details: { error: failures[0].message } });
+    await expect(service.submitOrder(buy(0.3))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+
+    await db.execute('ALTER TABLE orders_away RENAME TO orders');
+    const failed = service.engine;
+    await service.stop().catch(() => undefined);
+    await service.start();
+    expect(service.engine).not.toBe(failed);
+    expect((await service.health()).status).toBe('up');
+    // What committed before the failure is back; the order whose write failed never existed.
+    expect(service.positions().map((p) => [p.symbol, p.quantity])).toEqual([['BTC-USD', 0.1]]);
+    expect((await service.listOrders()).map((o) => o.quantity)).toEqual([0.1]);
+
+    await nextBar(40_200);
+    expect(await service.submitOrder(buy(0.05))).toMatchObject({ status: 'accepted' });
+    await nextBar(40_300);
+    expect(service.positions()).toHaveLength(1);
+    expect(service.positions()[0].quantity).toBeCloseTo(0.15, 12);
+    expect(failures).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import {
   type MetricsRegistry,
   type PlatformConfig,
   type PlatformTopics,
+  type RrrError,
   type Service,
 } from '@rrr/core';
 import { PreTradeRiskEngine, type RiskLimits } from '@rrr/risk-management';
@@ -47,6 +48,11 @@ export interface TradingEngineServiceDeps {
   store?: TradingStore;
   strategies?: readonly Strategy[];
   sizer?: PositionSizer;
+  /**
+   * Told once when a failed write stops the engine (health down, calls refused with SERVICE_UNAVAILABLE). The platform
+   * passes its registry's `reportFailure`: the restart that follows rebuilds the engine from the database.
+   */
+  onFailure?: (error: RrrError) => void;
 }
 
 export interface TradingEngineServiceConfig {
@@ -74,6 +80,7 @@ export interface TradingEngineServiceConfig {
 }
 
 export interface TradingEngineService extends Service {
+  /** The current engine: a start after a failure replaces it with one rebuilt from the database. */
   readonly engine: TradingEngine;
   submitOrder(request: unknown, options?: SubmitOrderOptions): Promise<OmsOrder>;
   cancelOrder(id: string): Promise<OmsOrder>;
@@ -110,8 +117,7 @@ export function createTradingEngineService(
   checkServiceConfig(config);
   const clock = deps.clock ?? systemClock;
   const paper = config.paper;
-  const exchange =
-    deps.exchange ??
+  const paperExchange = (): PaperExchange =>
     new PaperExchange({
       clock,
       initialBalances: { [paper.quoteCurrency]: paper.initialCash },
@@ -144,28 +150,32 @@ export function createTradingEngineService(
     });
   };
 
-  const engine = new TradingEngine(
-    {
-      store: deps.store ?? new SqlTradingStore(deps.db),
-      exchange,
-      clock,
-      risk,
-      publish,
-      ids: sequentialIds(config.idPrefix ?? ''),
-      sessions: dailySessionCalendar(config.session),
-      ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-      ...(deps.strategies === undefined ? {} : { strategies: deps.strategies }),
-      ...(deps.sizer === undefined ? {} : { sizer: deps.sizer }),
-    },
-    {
-      quoteCurrency: paper.quoteCurrency,
-      initialCash: paper.initialCash,
-      symbols: config.symbols,
-      ...(config.allowShort === undefined ? {} : { allowShort: config.allowShort }),
-      ...(config.stops === undefined ? {} : { stops: config.stops }),
-      ...(config.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: config.snapshotEveryMs }),
-    },
-  );
+  // A fresh venue and store with each engine: nothing of a stopped engine's memory is carried over.
+  const buildEngine = (): TradingEngine =>
+    new TradingEngine(
+      {
+        store: deps.store ?? new SqlTradingStore(deps.db),
+        exchange: deps.exchange ?? paperExchange(),
+        clock,
+        risk,
+        publish,
+        ids: sequentialIds(config.idPrefix ?? ''),
+        sessions: dailySessionCalendar(config.session),
+        ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+        ...(deps.strategies === undefined ? {} : { strategies: deps.strategies }),
+        ...(deps.sizer === undefined ? {} : { sizer: deps.sizer }),
+        ...(deps.onFailure === undefined ? {} : { onFailure: deps.onFailure }),
+      },
+      {
+        quoteCurrency: paper.quoteCurrency,
+        initialCash: paper.initialCash,
+        symbols: config.symbols,
+        ...(config.allowShort === undefined ? {} : { allowShort: config.allowShort }),
+        ...(config.stops === undefined ? {} : { stops: config.stops }),
+        ...(config.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: config.snapshotEveryMs }),
+      },
+    );
+  let engine = buildEngine();
 
   let subscriptions: BusSubscription[] = [];
   let lastBarTs: number | undefined;
@@ -175,8 +185,12 @@ export function createTradingEngineService(
   };
 
   return {
-    engine,
+    get engine() {
+      return engine;
+    },
     async start() {
+      // The stopped engine's memory may be ahead of the database; only the database is trusted.
+      if (engine.oms.failed !== undefined) engine = buildEngine();
       await engine.start();
       subscriptions.push(
         await deps.bus.subscribe(

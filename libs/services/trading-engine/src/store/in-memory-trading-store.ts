@@ -106,7 +106,7 @@ export class InMemoryTradingStore implements TradingStore {
           (statuses === undefined || statuses.has(o.status)) &&
           (query.since === undefined || o.createdAt >= query.since),
       )
-      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .sort((a, b) => (a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)) * (query.newestFirst === true ? -1 : 1))
       .slice(0, query.limit ?? 1_000)
       .map((o) => structuredClone(o));
   }
@@ -118,7 +118,7 @@ export class InMemoryTradingStore implements TradingStore {
           (query.orderId === undefined || f.orderId === query.orderId) &&
           (query.symbol === undefined || f.symbol === query.symbol),
       )
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * (query.newestFirst === true ? -1 : 1))
       .slice(0, query.limit ?? 10_000)
       .map((f) => ({ ...f }));
   }

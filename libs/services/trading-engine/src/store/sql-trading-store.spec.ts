@@ -166,6 +166,12 @@ function contract(name: string, open: () => Promise<{ store: TradingStore; close
       ]);
       expect(state.marks).toEqual({ 'BTC-USD': 40_100.5 });
       expect(state.lastFillId).toBe(fill.id);
+
+      const second: Fill = { ...fill, id: 'F-000000000002', quantity: 0.01, ts: fill.ts + 1 };
+      await store.write({ fills: [second] });
+      expect((await store.listFills()).map((f) => f.id)).toEqual([fill.id, second.id]);
+      expect((await store.listFills({ newestFirst: true })).map((f) => f.id)).toEqual([second.id, fill.id]);
+      expect((await store.listFills({ newestFirst: true, limit: 1 })).map((f) => f.id)).toEqual([second.id]);
     });
 
     it('refuses an update from a stale version (CONFLICT) and applies nothing of that change set', async () => {
@@ -254,6 +260,9 @@ function contract(name: string, open: () => Promise<{ store: TradingStore; close
       expect((await store.listOrders({ status: ['pending-new'], symbol: 'BTC-USD' })).length).toBe(2);
       expect(await store.listOrders({ status: 'filled' })).toEqual([]);
       expect((await store.listOrders({ since: T0 + 1 })).length).toBe(0);
+      expect((await store.listOrders()).map((o) => o.id)).toEqual([entry.id, exit.id]);
+      expect((await store.listOrders({ newestFirst: true })).map((o) => o.id)).toEqual([exit.id, entry.id]);
+      expect((await store.listOrders({ newestFirst: true, limit: 1 })).map((o) => o.id)).toEqual([exit.id]);
       const snapshot = (ts: number, equity: number) => ({
         ts,
         cash: equity,

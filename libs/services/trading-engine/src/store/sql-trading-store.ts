@@ -188,7 +188,7 @@ export class SqlTradingStore implements TradingStore {
     }
     params.push(query.limit ?? 1_000);
     const rows = await this.db.query<OrderRow>(
-      `${SELECT_ORDER}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`,
+      `${SELECT_ORDER}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${query.newestFirst === true ? 'created_at DESC, id DESC' : 'created_at, id'} LIMIT ?`,
       params,
     );
     return rows.map(rowToOrder);
@@ -208,7 +208,7 @@ export class SqlTradingStore implements TradingStore {
     }
     params.push(query.limit ?? 10_000);
     const rows = await this.db.query<FillRow>(
-      `${SELECT_FILL}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY f.id LIMIT ?`,
+      `${SELECT_FILL}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${query.newestFirst === true ? 'f.id DESC' : 'f.id'} LIMIT ?`,
       params,
     );
     return rows.map(rowToFill);

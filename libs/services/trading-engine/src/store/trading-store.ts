@@ -64,12 +64,16 @@ export interface OrderQuery {
   since?: number;
   /** Default 1,000. */
   limit?: number;
+  /** Newest first (the `limit` most recent); default oldest first. */
+  newestFirst?: boolean;
 }
 
 export interface FillQuery {
   orderId?: string;
   symbol?: string;
   limit?: number;
+  /** Newest first (the `limit` most recent); default in the order the fills were applied. */
+  newestFirst?: boolean;
 }
 
 /**
