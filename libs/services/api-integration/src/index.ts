@@ -56,6 +56,24 @@ export { EXCHANGE_CREDENTIAL_ENV, EXCHANGE_IDS, readExchangeCredentials } from '
 export type { ExchangeCredentials, ExchangeId } from './exchange/exchange-credentials';
 export { fromExchangeSymbol, toExchangeSymbol } from './exchange/exchange-symbol';
 
+// The registered service: the configured clients on one HttpClient, their connectivity watched.
+export { createApiIntegrationService } from './service/create-api-integration-service';
+export type {
+  ApiClientKind,
+  ApiClientProbe,
+  ApiClientStatus,
+  ApiIntegrationService,
+  ApiIntegrationServiceDeps,
+} from './service/create-api-integration-service';
+export { resolveApiIntegrationConfig } from './service/api-integration-config';
+export type {
+  ApiIntegrationConfig,
+  ApiIntegrationConfigInput,
+  ApiIntegrationExchangeConfig,
+  ApiIntegrationPolygonConfig,
+  HttpClientTuning,
+} from './service/api-integration-config';
+
 // Loopback fakes speaking each vendor's protocol, for this library's tests and its consumers'.
 export { FakeHttpServer } from './testing/fake-http-server';
 export type {

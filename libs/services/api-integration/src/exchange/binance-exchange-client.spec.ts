@@ -95,6 +95,19 @@ describe('Binance through createExchangeClient', () => {
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v3/exchangeInfo']);
   });
 
+  it("reads Binance's server time without loading markets", async () => {
+    const before = Date.now();
+    const time = await client.fetchTime();
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v3/time']);
+  });
+
+  it('rejects a server time that is not a number with DATA_INVALID', async () => {
+    fake.injectFaults([{ status: 200, body: { serverTime: 'soon' } }], '/api/v3/time');
+    await expect(client.fetchTime()).rejects.toMatchObject({ code: 'DATA_INVALID' });
+  });
+
   it('pages through klines with since/limit until the end of the window, across gaps', async () => {
     fake.setKlines(
       'BTCUSDT',

@@ -14,7 +14,7 @@ import type { ApiLogger } from '../http/api-logger';
 import type { HttpClient } from '../http/http-client';
 import { AsyncQueue } from '../stream/async-queue';
 import { createCcxtFetch } from './ccxt-fetch';
-import { ccxtOrderToOrder, orderRequestToCcxt } from './ccxt-order-mapping';
+import { ccxtOrderToOrder, orderRequestToCcxt, type CcxtOrderArgs } from './ccxt-order-mapping';
 import type {
   ExchangeBalance,
   ExchangeClient,
@@ -159,6 +159,19 @@ export class CcxtExchangeClient implements ExchangeClient {
     return result.sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
+  async fetchTime(): Promise<number> {
+    const ts = await this.call('fetchTime', (exchange) => exchange.fetchTime());
+    const checked = finite(ts);
+    if (checked === undefined) {
+      throw new ValidationError(
+        `${this.id} fetchTime response`,
+        [{ field: 'time', message: 'must be epoch milliseconds', value: ts }],
+        'DATA_INVALID',
+      );
+    }
+    return checked;
+  }
+
   async *fetchOHLCV(query: ExchangeOhlcvQuery): AsyncGenerator<Bar, void, undefined> {
     const step = intervalMs(query.interval);
     const maxPage = MAX_OHLCV_PAGE[this.id];
@@ -262,17 +275,18 @@ export class CcxtExchangeClient implements ExchangeClient {
   async createOrder(request: OrderRequest): Promise<Order> {
     const args = orderRequestToCcxt(request);
     this.requireCredentials('createOrder');
+    if (this.id === 'coinbase') await this.adaptCoinbaseOrder(args);
     const placed = await this.call('createOrder', (exchange) =>
       exchange.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params),
     );
-    return ccxtOrderToOrder(placed, request.symbol, this.id, this.#config.clock.now());
+    return this.completeOrder(placed, args.symbol, request.symbol);
   }
 
   async cancelOrder(id: string, symbol: string): Promise<Order> {
     const exchangeSymbol = toExchangeSymbol(symbol);
     this.requireCredentials('cancelOrder');
     const cancelled = await this.call('cancelOrder', (exchange) => exchange.cancelOrder(id, exchangeSymbol));
-    return ccxtOrderToOrder(cancelled, symbol, this.id, this.#config.clock.now());
+    return this.completeOrder({ ...cancelled, id: cancelled.id ?? id }, exchangeSymbol, symbol);
   }
 
   async fetchOrder(id: string, symbol: string): Promise<Order> {
@@ -280,6 +294,44 @@ export class CcxtExchangeClient implements ExchangeClient {
     this.requireCredentials('fetchOrder');
     const order = await this.call('fetchOrder', (exchange) => exchange.fetchOrder(id, exchangeSymbol));
     return ccxtOrderToOrder(order, symbol, this.id, this.#config.clock.now());
+  }
+
+  /**
+   * Coinbase answers an order or a cancel with ids only (no size, no status): the order is then read back, so callers
+   * always get the whole order as the venue holds it.
+   */
+  private async completeOrder(answer: Ccxt.Order, exchangeSymbol: string, symbol: string): Promise<Order> {
+    let order = answer;
+    if (finite(answer.amount) === undefined && typeof answer.id === 'string' && answer.id !== '') {
+      const id = answer.id;
+      order = await this.call('fetchOrder', (exchange) => exchange.fetchOrder(id, exchangeSymbol));
+    }
+    return ccxtOrderToOrder(order, symbol, this.id, this.#config.clock.now());
+  }
+
+  /**
+   * Advanced Trade differences ccxt leaves to the caller. Our client order id goes in `client_order_id` (ccxt would
+   * otherwise send an id of its own, and the venue could not de-duplicate a retried order). A spot market buy is
+   * sized in quote currency: ccxt asks for a price to turn the base quantity into one, so the best ask is read just
+   * before — the base quantity that fills can differ from the requested one by what the price moves meanwhile.
+   */
+  private async adaptCoinbaseOrder(args: CcxtOrderArgs): Promise<void> {
+    const clientOrderId = args.params['clientOrderId'];
+    if (typeof clientOrderId === 'string') {
+      delete args.params['clientOrderId'];
+      args.params['client_order_id'] = clientOrderId;
+    }
+    if (args.type === 'market' && args.side === 'buy' && args.price === undefined) {
+      const ticker = await this.call('fetchTicker', (exchange) => exchange.fetchTicker(args.symbol));
+      const price = finite(ticker.ask) ?? finite(ticker.last);
+      if (price === undefined) {
+        throw new RrrError(
+          'SERVICE_UNAVAILABLE',
+          `${this.id}: no ask or last price for ${args.symbol} to size a market buy`,
+        );
+      }
+      args.price = price;
+    }
   }
 
   async close(): Promise<void> {

@@ -56,6 +56,17 @@ function codeOf(error: unknown, ccxt: CcxtErrors): ErrorCode {
   if (error instanceof ccxt.DDoSProtection) return 'RATE_LIMITED';
   if (error instanceof ccxt.RequestTimeout) return 'TIMEOUT';
   if (error instanceof ccxt.BadResponse || error instanceof ccxt.NullResponse) return 'DATA_INVALID';
+  // Coinbase Advanced Trade refuses an order with `success: false` and an `error_response` (INSUFFICIENT_FUND,
+  // INVALID_LIMIT_PRICE…), which ccxt raises as a plain ExchangeError carrying the body: the order was refused.
+  if (
+    error instanceof Error &&
+    /"success":\s*false/.test(error.message) &&
+    error.message.includes('"error_response"')
+  ) {
+    return 'ORDER_INVALID';
+  }
+  // …and an unknown order with `{"error":"NOT_FOUND"}`, which ccxt's error table (lower-case `not_found`) misses.
+  if (error instanceof Error && /"error":\s*"NOT_FOUND"/.test(error.message)) return 'NOT_FOUND';
   return 'SERVICE_UNAVAILABLE';
 }
 

@@ -66,6 +66,8 @@ export interface ExchangeClient {
   readonly id: ExchangeId;
   /** Spot markets (loaded once, then cached by ccxt). */
   loadMarkets(): Promise<ExchangeMarket[]>;
+  /** The venue's clock in epoch ms: one cheap public request, used as a connectivity probe. */
+  fetchTime(): Promise<number>;
   /** Candles over [from, to), ascending, fetched page by page (since/limit) as the consumer pulls them. */
   fetchOHLCV(query: ExchangeOhlcvQuery): AsyncGenerator<Bar, void, undefined>;
   /** Live trades of one market; reconnects with backoff after a drop and resubscribes. */

@@ -198,6 +198,25 @@ describe('HttpClient', () => {
       expect(logger.at('warn').some((line) => line.message === 'http circuit state change')).toBe(true);
     });
 
+    it('tells circuit listeners about every transition of every host, until they unsubscribe', async () => {
+      const changes: string[] = [];
+      const unsubscribe = client.onCircuitStateChange((c) => changes.push(`${c.name} ${c.from}->${c.to} @${c.at}`));
+      fake.injectFaults([{ status: 503 }, { status: 503 }, { status: 503 }]);
+      for (let i = 0; i < 3; i++) await client.request({ url: `${fake.url}/p` }).catch(() => undefined);
+      clock.advance(5_000);
+      await client.request({ url: `${fake.url}/p` });
+      expect(changes).toEqual([
+        `${fake.host} closed->open @1000000`,
+        `${fake.host} open->half-open @1005000`,
+        `${fake.host} half-open->closed @1005000`,
+      ]);
+      unsubscribe();
+      fake.injectFaults([{ status: 503 }, { status: 503 }, { status: 503 }]);
+      for (let i = 0; i < 3; i++) await client.request({ url: `${fake.url}/p` }).catch(() => undefined);
+      expect(client.circuitState(fake.host)).toBe('open');
+      expect(changes).toHaveLength(3);
+    });
+
     it('re-opens when the half-open probe fails', async () => {
       fake.injectFaults([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }]);
       for (let i = 0; i < 3; i++) await client.request({ url: `${fake.url}/p` }).catch(() => undefined);

@@ -12,6 +12,7 @@ import {
   systemClock,
   type CircuitBreakerStats,
   type CircuitState,
+  type CircuitStateChange,
   type Clock,
   type MetricsRegistry,
   type RateLimit,
@@ -155,13 +156,14 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly limiter: RateLimiterMap;
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly circuitListeners = new Set<(change: CircuitStateChange) => void>();
   private readonly metrics: HttpMetrics;
   private readonly logger: ApiLogger;
   private readonly clock: Clock;
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly retryOptions: HttpRetryOptions;
-  private readonly breakerOptions: HttpBreakerOptions;
+  private readonly breakerSettings: HttpBreakerOptions;
   private readonly timeoutMs: number;
   private readonly secrets: (string | undefined)[];
   private readonly userAgent: string;
@@ -183,7 +185,7 @@ export class HttpClient {
       ...options.retry,
     };
     positive(this.retryOptions.maxRetryAfterMs, 'retry.maxRetryAfterMs', source);
-    this.breakerOptions = { failureThreshold: 5, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1, ...options.breaker };
+    this.breakerSettings = { failureThreshold: 5, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1, ...options.breaker };
     this.timeoutMs = positive(options.timeoutMs ?? 10_000, 'timeoutMs', source);
     this.agent = new Agent({
       connections: options.pool?.connectionsPerOrigin ?? 10,
@@ -210,8 +212,24 @@ export class HttpClient {
     return this.breakers.get(host)?.state ?? 'closed';
   }
 
+  /** The breaker settings every host's circuit uses (defaults filled in). */
+  get breakerOptions(): Readonly<HttpBreakerOptions> {
+    return { ...this.breakerSettings };
+  }
+
   circuitStats(host: string): CircuitBreakerStats | undefined {
     return this.breakers.get(host)?.stats();
+  }
+
+  /**
+   * Subscribes to every host's circuit transitions (`change.name` is the host), whichever caller's traffic caused
+   * them; returns the unsubscribe function.
+   */
+  onCircuitStateChange(listener: (change: CircuitStateChange) => void): () => void {
+    this.circuitListeners.add(listener);
+    return () => {
+      this.circuitListeners.delete(listener);
+    };
   }
 
   /** Requests queued behind `host`'s rate limit right now. */
@@ -307,7 +325,7 @@ export class HttpClient {
     if (breaker === undefined) {
       breaker = new CircuitBreaker({
         name: host,
-        ...this.breakerOptions,
+        ...this.breakerSettings,
         clock: this.clock,
         // A 404 or a rejected signature is the caller's mistake, not the host's ill health; neither is a caller that
         // gave up or a programming error.
@@ -316,6 +334,7 @@ export class HttpClient {
       breaker.onStateChange((change) => {
         const log = change.to === 'closed' ? this.logger.info : this.logger.warn;
         log.call(this.logger, { host, from: change.from, to: change.to, at: change.at }, 'http circuit state change');
+        for (const listener of this.circuitListeners) listener(change);
       });
       this.breakers.set(host, breaker);
     }

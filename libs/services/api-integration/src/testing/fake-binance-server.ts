@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { FakeHttpServer, type FakeFault, type FakeRecordedRequest, type FakeResponse } from './fake-http-server';
+import type { FakeHttpServer, FakeRecordedRequest, FakeResponse } from './fake-http-server';
+import { FakeVenueServer } from './fake-venue-server';
 
 /** A spot market the fake lists in exchangeInfo, e.g. `{ base: 'BTC', quote: 'USDT', lastPrice: 60000 }`. */
 export interface FakeBinanceMarket {
@@ -103,7 +104,7 @@ function binanceError(status: number, code: number, msg: string): FakeResponse {
  * -2011 unknown order). Orders match against each market's `lastPrice`. The WebSocket side accepts
  * `{"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}` on any path and pushes `trade` / `24hrTicker` events.
  */
-export class FakeBinanceServer {
+export class FakeBinanceServer extends FakeVenueServer {
   readonly apiKey: string;
   readonly secret: string;
   /** SUBSCRIBE/UNSUBSCRIBE requests received over WebSocket, in order. */
@@ -117,10 +118,8 @@ export class FakeBinanceServer {
   private nextTradeId = 5_000;
   private connectionCount = 0;
 
-  private constructor(
-    readonly server: FakeHttpServer,
-    options: FakeBinanceServerOptions,
-  ) {
+  private constructor(server: FakeHttpServer, options: FakeBinanceServerOptions) {
+    super(server);
     this.apiKey = options.apiKey ?? 'fake-binance-api-key';
     this.secret = options.secret ?? 'fake-binance-secret';
     const markets = options.markets ?? [
@@ -134,47 +133,14 @@ export class FakeBinanceServer {
   }
 
   static async start(options: FakeBinanceServerOptions = {}): Promise<FakeBinanceServer> {
-    // The handler is swapped in once the fake exists; nothing can connect before start() resolves.
-    const server = await FakeHttpServer.start(() => ({ status: 503 }), {
-      webSocket: true,
+    return FakeVenueServer.listen((server) => new FakeBinanceServer(server, options), {
       autoPong: options.autoPong ?? true,
     });
-    const fake = new FakeBinanceServer(server, options);
-    server.setHandler((request) => fake.handle(request));
-    server.onWebSocket((socket) => fake.accept(socket));
-    return fake;
-  }
-
-  /** REST origin to give the exchange client as `urls.rest`. */
-  get restUrl(): string {
-    return this.server.url;
-  }
-
-  /** WebSocket origin to give the exchange client as `urls.ws`. */
-  get wsUrl(): string {
-    return this.server.wsUrl;
-  }
-
-  get host(): string {
-    return this.server.host;
-  }
-
-  get requests(): FakeRecordedRequest[] {
-    return this.server.requests;
   }
 
   /** WebSocket connections accepted so far. */
   get wsConnections(): number {
     return this.connectionCount;
-  }
-
-  injectFaults(faults: readonly FakeFault[], path?: string): void {
-    this.server.injectFaults(faults, path);
-  }
-
-  /** Requests received on `path` (exact path, no query). */
-  requestsTo(path: string): FakeRecordedRequest[] {
-    return this.server.requestsTo(path);
   }
 
   /** Candles served by `/api/v3/klines` for `symbol` (`BTCUSDT`) at `interval` (`1m`, `1h`…); kept sorted. */
@@ -252,15 +218,6 @@ export class FakeBinanceServer {
     for (const socket of this.streams.keys()) socket.send(text);
   }
 
-  /** Terminates every WebSocket without a close frame. */
-  dropConnections(): void {
-    this.server.dropWebSockets();
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
   private publish(stream: string, payload: object): number {
     let delivered = 0;
     for (const [socket, connection] of this.streams) {
@@ -272,7 +229,7 @@ export class FakeBinanceServer {
     return delivered;
   }
 
-  private accept(socket: WebSocket): void {
+  protected accept(socket: WebSocket): void {
     const connection: StreamConnection = { index: this.connectionCount++, streams: new Set() };
     this.streams.set(socket, connection);
     socket.on('close', () => this.streams.delete(socket));
@@ -304,7 +261,7 @@ export class FakeBinanceServer {
     });
   }
 
-  private handle(request: FakeRecordedRequest): FakeResponse {
+  protected handle(request: FakeRecordedRequest): FakeResponse {
     const route = `${request.method} ${request.path}`;
     switch (route) {
       case 'GET /api/v3/ping':

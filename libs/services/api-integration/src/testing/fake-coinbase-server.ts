@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { FakeHttpServer, type FakeFault, type FakeRecordedRequest, type FakeResponse } from './fake-http-server';
+import type { FakeHttpServer, FakeRecordedRequest, FakeResponse } from './fake-http-server';
+import { FakeVenueServer } from './fake-venue-server';
 
 /** A spot product, e.g. `{ base: 'BTC', quote: 'USD', price: 60000 }` listed as `BTC-USD`. */
 export interface FakeCoinbaseProduct {
@@ -29,6 +30,35 @@ export interface FakeCoinbaseTrade {
   side: 'BUY' | 'SELL';
 }
 
+/** A ticker event as the `ticker` channel carries it. */
+export interface FakeCoinbaseTicker {
+  productId: string;
+  price: number;
+  bestBid: number;
+  bestBidQuantity: number;
+  bestAsk: number;
+  bestAskQuantity: number;
+  volume24h: number;
+}
+
+/** An order as Advanced Trade reports it; sizes in base units, `filledValue` in quote. */
+export interface FakeCoinbaseOrder {
+  orderId: string;
+  clientOrderId: string;
+  productId: string;
+  side: 'BUY' | 'SELL';
+  /** The request's `order_configuration`, kept verbatim (ccxt reads the size and limit back from it). */
+  configuration: Record<string, Record<string, string | boolean>>;
+  status: 'OPEN' | 'FILLED' | 'CANCELLED';
+  limitPrice?: number;
+  /** Base quantity ordered (for a market buy sized in quote: what the quote buys at the fill price). */
+  baseSize: number;
+  filledSize: number;
+  filledValue: number;
+  totalFees: number;
+  createdTime: number;
+}
+
 export interface FakeCoinbaseServerOptions {
   /** Legacy (HMAC) Advanced Trade key and secret. */
   apiKey?: string;
@@ -37,6 +67,10 @@ export interface FakeCoinbaseServerOptions {
   /** Available balances by currency. */
   balances?: Record<string, number>;
 }
+
+/** The fee tier `transaction_summary` reports; fills pay it on their quote value. */
+const TAKER_FEE_RATE = 0.006;
+const MAKER_FEE_RATE = 0.004;
 
 /** A subscribe/unsubscribe message a WebSocket client sent, with the index of its connection. */
 export interface FakeCoinbaseWsRequest {
@@ -69,13 +103,15 @@ const text = (value: number): string => String(value);
 
 /**
  * Coinbase Advanced Trade on loopback: public REST (`/api/v3/brokerage/market/products`, `…/products/{id}/candles` with
- * start/end in seconds, granularity names, newest-first candles and the 350-candle window limit), the v2 currency
- * endpoints ccxt loads with the markets, and the private `/api/v3/brokerage/accounts` and `transaction_summary` signed
- * the legacy way (CB-ACCESS-KEY / CB-ACCESS-SIGN = hex HMAC-SHA256 of timestamp + method + path + body /
- * CB-ACCESS-TIMESTAMP, checked within 30 s). WebSocket: `{"type":"subscribe","channel":"market_trades"|"ticker",
+ * start/end in seconds, granularity names, newest-first candles and the 350-candle window limit, `…/ticker`), the v2
+ * currency endpoints ccxt loads with the markets, `/v2/time`, and the private `/api/v3/brokerage/accounts` and
+ * `transaction_summary` signed the legacy way (CB-ACCESS-KEY / CB-ACCESS-SIGN = hex HMAC-SHA256 of timestamp + method +
+ * path + body / CB-ACCESS-TIMESTAMP, checked within 30 s), as are the order endpoints (`POST …/orders` with
+ * `market_market_ioc` or `limit_limit_gtc`, `POST …/orders/batch_cancel`, `GET …/orders/historical/{id}`) over a book
+ * that fills at each product's price. WebSocket: `{"type":"subscribe","channel":"market_trades"|"ticker",
  * "product_ids":[…]}` on any path, answered on the `subscriptions` channel, with events pushed as Coinbase frames them.
  */
-export class FakeCoinbaseServer {
+export class FakeCoinbaseServer extends FakeVenueServer {
   readonly apiKey: string;
   readonly secret: string;
   readonly wsRequests: FakeCoinbaseWsRequest[] = [];
@@ -83,13 +119,13 @@ export class FakeCoinbaseServer {
   private readonly candles = new Map<string, FakeCoinbaseCandle[]>();
   private readonly balances = new Map<string, number>();
   private readonly feeds = new Map<WebSocket, FeedConnection>();
+  private readonly orders = new Map<string, FakeCoinbaseOrder>();
   private connectionCount = 0;
   private sequence = 0;
+  private orderCount = 0;
 
-  private constructor(
-    readonly server: FakeHttpServer,
-    options: FakeCoinbaseServerOptions,
-  ) {
+  private constructor(server: FakeHttpServer, options: FakeCoinbaseServerOptions) {
+    super(server);
     this.apiKey = options.apiKey ?? 'fake-coinbase-key';
     this.secret = options.secret ?? 'fake-coinbase-secret';
     for (const product of options.products ?? [
@@ -104,42 +140,11 @@ export class FakeCoinbaseServer {
   }
 
   static async start(options: FakeCoinbaseServerOptions = {}): Promise<FakeCoinbaseServer> {
-    // The handler is swapped in once the fake exists; nothing can connect before start() resolves.
-    const server = await FakeHttpServer.start(() => ({ status: 503 }), {
-      webSocket: true,
-    });
-    const fake = new FakeCoinbaseServer(server, options);
-    server.setHandler((request) => fake.handle(request));
-    server.onWebSocket((socket) => fake.accept(socket));
-    return fake;
-  }
-
-  get restUrl(): string {
-    return this.server.url;
-  }
-
-  get wsUrl(): string {
-    return this.server.wsUrl;
-  }
-
-  get host(): string {
-    return this.server.host;
-  }
-
-  get requests(): FakeRecordedRequest[] {
-    return this.server.requests;
+    return FakeVenueServer.listen((server) => new FakeCoinbaseServer(server, options));
   }
 
   get wsConnections(): number {
     return this.connectionCount;
-  }
-
-  injectFaults(faults: readonly FakeFault[], path?: string): void {
-    this.server.injectFaults(faults, path);
-  }
-
-  requestsTo(path: string): FakeRecordedRequest[] {
-    return this.server.requestsTo(path);
   }
 
   /** Candles served for `productId` (`BTC-USD`) at any granularity; kept sorted. */
@@ -175,12 +180,50 @@ export class FakeCoinbaseServer {
     });
   }
 
-  dropConnections(): void {
-    this.server.dropWebSockets();
+  /** Pushes a ticker update to connections subscribed to `ticker` for its product; returns how many got it. */
+  publishTicker(ticker: FakeCoinbaseTicker): number {
+    return this.publish('ticker', ticker.productId, {
+      type: 'update',
+      tickers: [
+        {
+          type: 'ticker',
+          product_id: ticker.productId,
+          price: text(ticker.price),
+          volume_24_h: text(ticker.volume24h),
+          low_24_h: text(ticker.price),
+          high_24_h: text(ticker.price),
+          low_52_w: text(ticker.price),
+          high_52_w: text(ticker.price),
+          price_percent_chg_24_h: '0',
+          best_bid: text(ticker.bestBid),
+          best_bid_quantity: text(ticker.bestBidQuantity),
+          best_ask: text(ticker.bestAsk),
+          best_ask_quantity: text(ticker.bestAskQuantity),
+        },
+      ],
+    });
   }
 
-  async close(): Promise<void> {
-    await this.server.close();
+  /** Moves a product's price; resting limit orders it crosses fill at their limit (maker). */
+  setPrice(productId: string, price: number): void {
+    const product = this.products.get(productId);
+    if (product === undefined) throw new Error(`no product ${productId}`);
+    product.price = price;
+    for (const order of this.orders.values()) {
+      if (order.productId !== productId || order.status !== 'OPEN' || order.limitPrice === undefined) continue;
+      const crossed = order.side === 'BUY' ? price <= order.limitPrice : price >= order.limitPrice;
+      if (crossed) this.fill(order, order.limitPrice, MAKER_FEE_RATE);
+    }
+  }
+
+  balance(currency: string): number {
+    return this.balances.get(currency) ?? 0;
+  }
+
+  /** The order with this id, as the fake holds it. */
+  order(orderId: string): FakeCoinbaseOrder | undefined {
+    const order = this.orders.get(orderId);
+    return order === undefined ? undefined : { ...order };
   }
 
   private publish(channel: string, productId: string, event: object): number {
@@ -202,7 +245,7 @@ export class FakeCoinbaseServer {
     return delivered;
   }
 
-  private accept(socket: WebSocket): void {
+  protected accept(socket: WebSocket): void {
     const connection: FeedConnection = { index: this.connectionCount++, channels: new Map() };
     this.feeds.set(socket, connection);
     socket.on('close', () => this.feeds.delete(socket));
@@ -243,13 +286,19 @@ export class FakeCoinbaseServer {
     });
   }
 
-  private handle(request: FakeRecordedRequest): FakeResponse {
+  protected handle(request: FakeRecordedRequest): FakeResponse {
     if (request.method === 'GET' && request.path === '/api/v3/brokerage/market/products') {
       return { status: 200, body: this.productList(request.query['product_type']) };
     }
     const candles = /^\/api\/v3\/brokerage\/market\/products\/([^/]+)\/candles$/.exec(request.path);
     if (request.method === 'GET' && candles !== null)
       return this.candlesFor(decodeURIComponent(candles[1]), request.query);
+    const ticker = /^\/api\/v3\/brokerage\/market\/products\/([^/]+)\/ticker$/.exec(request.path);
+    if (request.method === 'GET' && ticker !== null) return this.tickerFor(decodeURIComponent(ticker[1]));
+    if (request.method === 'GET' && request.path === '/v2/time') {
+      const now = Date.now();
+      return { status: 200, body: { data: { iso: new Date(now).toISOString(), epoch: Math.floor(now / 1_000) } } };
+    }
     if (request.method === 'GET' && request.path === '/v2/currencies') {
       return { status: 200, body: { data: [{ id: 'USD', name: 'US Dollar', min_size: '0.01' }] } };
     }
@@ -273,6 +322,11 @@ export class FakeCoinbaseServer {
     if (request.method === 'GET' && request.path === '/v2/exchange-rates') {
       const rates = Object.fromEntries([...this.products.values()].map((p) => [p.base, text(1 / p.price)]));
       return { status: 200, body: { data: { currency: 'USD', rates } } };
+    }
+    if (request.path.startsWith('/api/v3/brokerage/orders')) {
+      const refusal = this.checkSignature(request);
+      if (refusal !== undefined) return refusal;
+      return this.orderRoute(request);
     }
     if (request.path === '/api/v3/brokerage/accounts' || request.path === '/api/v3/brokerage/transaction_summary') {
       const refusal = this.checkSignature(request);
@@ -329,6 +383,37 @@ export class FakeCoinbaseServer {
     return { products, num_products: products.length };
   }
 
+  /** The public market ticker: the last trade and the touch (no spread: both at the product's price). */
+  private tickerFor(productId: string): FakeResponse {
+    const product = this.products.get(productId);
+    if (product === undefined) {
+      return {
+        status: 404,
+        body: { error: 'NOT_FOUND', error_details: 'product not found', message: 'product not found' },
+      };
+    }
+    const price = text(product.price);
+    return {
+      status: 200,
+      body: {
+        trades: [
+          {
+            trade_id: String(this.sequence),
+            product_id: productId,
+            price,
+            size: '0.001',
+            time: new Date().toISOString(),
+            side: 'BUY',
+            bid: '',
+            ask: '',
+          },
+        ],
+        best_bid: price,
+        best_ask: price,
+      },
+    };
+  }
+
   private candlesFor(productId: string, query: Record<string, string>): FakeResponse {
     if (!this.products.has(productId)) {
       return {
@@ -371,6 +456,203 @@ export class FakeCoinbaseServer {
         volume: text(row.volume),
       }));
     return { status: 200, body: { candles: rows } };
+  }
+
+  private orderRoute(request: FakeRecordedRequest): FakeResponse {
+    if (request.method === 'POST' && request.path === '/api/v3/brokerage/orders') return this.createOrder(request.body);
+    if (request.method === 'POST' && request.path === '/api/v3/brokerage/orders/batch_cancel') {
+      return this.cancelOrders(request.body);
+    }
+    const historical = /^\/api\/v3\/brokerage\/orders\/historical\/([^/]+)$/.exec(request.path);
+    if (request.method === 'GET' && historical !== null) {
+      const order = this.orders.get(decodeURIComponent(historical[1]));
+      if (order === undefined) {
+        return {
+          status: 404,
+          body: {
+            error: 'NOT_FOUND',
+            error_details: 'order with this orderId was not found',
+            message: 'order not found',
+          },
+        };
+      }
+      return { status: 200, body: { order: this.orderBody(order) } };
+    }
+    return { status: 404, body: { error: 'NOT_FOUND', message: `no route ${request.method} ${request.path}` } };
+  }
+
+  /** Advanced Trade answers a refused order with HTTP 200 and `success: false`, naming the reason. */
+  private orderFailure(error: string, message: string, configuration: unknown): FakeResponse {
+    return {
+      status: 200,
+      body: {
+        success: false,
+        failure_reason: 'UNKNOWN_FAILURE_REASON',
+        order_id: '',
+        error_response: {
+          error,
+          message,
+          error_details: '',
+          preview_failure_reason: 'UNKNOWN_PREVIEW_FAILURE_REASON',
+          new_order_failure_reason: error,
+        },
+        order_configuration: configuration ?? null,
+      },
+    };
+  }
+
+  private createOrder(body: string): FakeResponse {
+    let request: {
+      client_order_id?: unknown;
+      product_id?: unknown;
+      side?: unknown;
+      order_configuration?: Record<string, Record<string, string | boolean>>;
+    };
+    try {
+      request = JSON.parse(body) as typeof request;
+    } catch {
+      return { status: 400, body: { error: 'INVALID_ARGUMENT', message: 'request body is not JSON' } };
+    }
+    const configuration = request.order_configuration;
+    const productId = typeof request.product_id === 'string' ? request.product_id : '';
+    const product = this.products.get(productId);
+    if (product === undefined) return this.orderFailure('INVALID_PRODUCT_ID', 'Invalid product_id', configuration);
+    const side = request.side;
+    if (side !== 'BUY' && side !== 'SELL') return this.orderFailure('INVALID_SIDE', 'Invalid side', configuration);
+    const market = configuration?.['market_market_ioc'];
+    const limit = configuration?.['limit_limit_gtc'];
+    if (configuration === undefined || (market === undefined) === (limit === undefined)) {
+      return this.orderFailure(
+        'UNSUPPORTED_ORDER_CONFIGURATION',
+        'only market_market_ioc and limit_limit_gtc are supported',
+        configuration,
+      );
+    }
+    const config = (market ?? limit) as Record<string, string | boolean>;
+    const baseSize = Number(config['base_size']);
+    const quoteSize = Number(config['quote_size']);
+    const limitPrice = limit === undefined ? undefined : Number(limit['limit_price']);
+    // A market buy may be sized in quote (what ccxt sends); everything else in base.
+    const base = market !== undefined && config['base_size'] === undefined ? quoteSize / product.price : baseSize;
+    if (!(base > 0) || (limitPrice !== undefined && !(limitPrice > 0))) {
+      return this.orderFailure('INVALID_SIZE_PRECISION', 'Invalid order size or price', configuration);
+    }
+    const holdPrice = limitPrice ?? product.price;
+    const short =
+      side === 'BUY'
+        ? this.balance(product.quote) < base * holdPrice * (1 + TAKER_FEE_RATE)
+        : this.balance(product.base) < base;
+    if (short) return this.orderFailure('INSUFFICIENT_FUND', 'Insufficient balance in source account', configuration);
+    const order: FakeCoinbaseOrder = {
+      orderId: `11111111-0000-4000-8000-${String(++this.orderCount).padStart(12, '0')}`,
+      clientOrderId: typeof request.client_order_id === 'string' ? request.client_order_id : '',
+      productId,
+      side,
+      configuration,
+      status: 'OPEN',
+      ...(limitPrice === undefined ? {} : { limitPrice }),
+      baseSize: base,
+      filledSize: 0,
+      filledValue: 0,
+      totalFees: 0,
+      createdTime: Date.now(),
+    };
+    this.orders.set(order.orderId, order);
+    const marketable =
+      limitPrice === undefined || (side === 'BUY' ? limitPrice >= product.price : limitPrice <= product.price);
+    if (marketable) this.fill(order, product.price, TAKER_FEE_RATE);
+    return {
+      status: 200,
+      body: {
+        success: true,
+        failure_reason: 'UNKNOWN_FAILURE_REASON',
+        order_id: order.orderId,
+        success_response: {
+          order_id: order.orderId,
+          product_id: productId,
+          side,
+          client_order_id: order.clientOrderId,
+        },
+        order_configuration: configuration,
+      },
+    };
+  }
+
+  private fill(order: FakeCoinbaseOrder, price: number, feeRate: number): void {
+    const product = this.products.get(order.productId) as FakeCoinbaseProduct;
+    const value = order.baseSize * price;
+    const fee = value * feeRate;
+    const sign = order.side === 'BUY' ? 1 : -1;
+    this.balances.set(product.base, this.balance(product.base) + sign * order.baseSize);
+    this.balances.set(product.quote, this.balance(product.quote) - sign * value - fee);
+    order.filledSize = order.baseSize;
+    order.filledValue = value;
+    order.totalFees = fee;
+    order.status = 'FILLED';
+  }
+
+  private cancelOrders(body: string): FakeResponse {
+    let ids: unknown;
+    try {
+      ids = (JSON.parse(body) as { order_ids?: unknown }).order_ids;
+    } catch {
+      return { status: 400, body: { error: 'INVALID_ARGUMENT', message: 'request body is not JSON' } };
+    }
+    if (!Array.isArray(ids))
+      return { status: 400, body: { error: 'INVALID_ARGUMENT', message: 'order_ids is required' } };
+    const results = ids.map((id) => {
+      const order = typeof id === 'string' ? this.orders.get(id) : undefined;
+      if (order === undefined) return { success: false, failure_reason: 'UNKNOWN_CANCEL_ORDER', order_id: id };
+      if (order.status !== 'OPEN') return { success: false, failure_reason: 'INVALID_CANCEL_REQUEST', order_id: id };
+      order.status = 'CANCELLED';
+      return { success: true, failure_reason: 'UNKNOWN_CANCEL_FAILURE_REASON', order_id: id };
+    });
+    return { status: 200, body: { results } };
+  }
+
+  /** `GET …/orders/historical/{id}`'s `order`, in Advanced Trade's field names and string numbers. */
+  private orderBody(order: FakeCoinbaseOrder): object {
+    const average = order.filledSize > 0 ? order.filledValue / order.filledSize : 0;
+    return {
+      order_id: order.orderId,
+      product_id: order.productId,
+      user_id: '2222-000000-000000',
+      order_configuration: order.configuration,
+      side: order.side,
+      client_order_id: order.clientOrderId,
+      status: order.status,
+      time_in_force:
+        order.configuration['market_market_ioc'] === undefined ? 'GOOD_UNTIL_CANCELLED' : 'IMMEDIATE_OR_CANCEL',
+      created_time: new Date(order.createdTime).toISOString(),
+      completion_percentage: text(
+        order.filledSize === order.baseSize ? 100 : (order.filledSize / order.baseSize) * 100,
+      ),
+      filled_size: text(order.filledSize),
+      average_filled_price: text(average),
+      fee: '',
+      number_of_fills: order.filledSize > 0 ? '1' : '0',
+      filled_value: text(order.filledValue),
+      pending_cancel: false,
+      size_in_quote: order.configuration['market_market_ioc']?.['quote_size'] !== undefined,
+      total_fees: text(order.totalFees),
+      size_inclusive_of_fees: false,
+      total_value_after_fees: text(order.filledValue + (order.side === 'BUY' ? order.totalFees : -order.totalFees)),
+      trigger_status: 'INVALID_ORDER_TYPE',
+      order_type: order.limitPrice === undefined ? 'MARKET' : 'LIMIT',
+      reject_reason: 'REJECT_REASON_UNSPECIFIED',
+      settled: order.status !== 'OPEN',
+      product_type: 'SPOT',
+      reject_message: '',
+      cancel_message: '',
+      order_placement_source: 'RETAIL_ADVANCED',
+      outstanding_hold_amount: '0',
+      is_liquidation: false,
+      last_fill_time: order.filledSize > 0 ? new Date(order.createdTime).toISOString() : null,
+      edit_history: [],
+      leverage: '',
+      margin_type: 'UNKNOWN_MARGIN_TYPE',
+      retail_portfolio_id: '3333-000000-000000',
+    };
   }
 
   private checkSignature(request: FakeRecordedRequest): FakeResponse | undefined {
