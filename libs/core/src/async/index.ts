@@ -9,3 +9,4 @@ export * from './rate-limiter-map';
 export * from './async-cache';
 export * from './batcher';
 export * from './resource-pool';
+export * from './bundled-worker-script';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ConflictError, RrrError, TimeoutError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, RrrError, TimeoutError, ValidationError } from '../errors';
 import { systemClock, type Clock } from '../time';
 import { dependencyLevels } from './dependency-graph';
 import { resolveRestartPolicy, restartDelayMs, type RestartPolicy } from './restart-policy';
@@ -52,6 +52,8 @@ export interface ServiceStatusEntry {
   dependencies: string[];
   /** Restart attempts since the last startAll(). */
   restarts: number;
+  /** Restarts asked for with restart() since the last startAll() (not counted in `restarts`' budget). */
+  manualRestarts: number;
   lastError?: string;
 }
 
@@ -62,6 +64,7 @@ interface Entry {
   state: ServiceState;
   instance?: Service;
   restarts: number;
+  manualRestarts: number;
   lastError?: string;
   /** Restart in progress (backoff sleep or restart attempt). */
   recovery?: Promise<void>;
@@ -139,7 +142,14 @@ export class ServiceRegistry {
         service: name,
       });
     }
-    this.entries.set(name, { name, factory, deps: [...new Set(deps)], state: 'registered', restarts: 0 });
+    this.entries.set(name, {
+      name,
+      factory,
+      deps: [...new Set(deps)],
+      state: 'registered',
+      restarts: 0,
+      manualRestarts: 0,
+    });
     return this;
   }
 
@@ -172,7 +182,10 @@ export class ServiceRegistry {
     const started: Entry[] = [];
     const failures: Array<{ entry: Entry; error: unknown }> = [];
     const launched = new Map<string, Promise<boolean>>();
-    for (const entry of this.entries.values()) entry.restarts = 0;
+    for (const entry of this.entries.values()) {
+      entry.restarts = 0;
+      entry.manualRestarts = 0;
+    }
 
     const launch = (entry: Entry): Promise<boolean> => {
       let promise = launched.get(entry.name);
@@ -315,6 +328,61 @@ export class ServiceRegistry {
     });
   }
 
+  /**
+   * Stops a running (or failed) service and starts the same instance again, as a crash restart does but at once and
+   * on request. Refused with a ConflictError while the registry is not running, while the service is changing state,
+   * and while running services depend on it: they hold what it handed out (a database handle, bus subscriptions),
+   * which its restart would leave stale. Rejects with the error of a failed stop or start (the service is then
+   * failed). Counted in `manualRestarts`, not in the crash-restart budget.
+   */
+  async restart(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry) throw new NotFoundError('service', name);
+    if (this.phase !== 'running') {
+      throw new ConflictError(`cannot restart "${name}" while the registry is ${this.phase}`, { service: name });
+    }
+    if (entry.recovery || (entry.state !== 'running' && entry.state !== 'failed') || !entry.instance) {
+      throw new ConflictError(`cannot restart "${name}" while it is ${entry.state}`, {
+        service: name,
+        state: entry.state,
+      });
+    }
+    const dependents = [...this.entries.values()].filter((e) => e.deps.includes(name) && e.state === 'running');
+    if (dependents.length > 0) {
+      const names = dependents.map((e) => e.name);
+      throw new ConflictError(
+        `cannot restart "${name}": ${names.map((n) => `"${n}"`).join(', ')} depend${names.length === 1 ? 's' : ''} on it and would keep stale references`,
+        { service: name, dependents: names },
+      );
+    }
+    const instance = entry.instance;
+    entry.manualRestarts++;
+    this.logger.info({ service: name, manualRestarts: entry.manualRestarts }, 'restarting service on request');
+    const attempt = (async () => {
+      for (const [step, next] of [
+        ['stopping', 'stopped'],
+        ['starting', 'running'],
+      ] as const) {
+        this.setState(entry, step);
+        try {
+          await (step === 'stopping' ? instance.stop() : instance.start());
+        } catch (error) {
+          entry.lastError = messageOf(error);
+          this.setState(entry, 'failed', entry.lastError);
+          throw error;
+        }
+        this.setState(entry, next);
+      }
+    })();
+    // stopAll() waits for a restart under way, as for a crash recovery.
+    entry.recovery = attempt
+      .catch(() => undefined)
+      .finally(() => {
+        entry.recovery = undefined;
+      });
+    return attempt;
+  }
+
   /** Stops every started service, dependents before their dependencies. Rejects, after trying all, if any stop failed. */
   stopAll(): Promise<void> {
     this.stopping ??= this.stopEverything().finally(() => {
@@ -430,6 +498,7 @@ export class ServiceRegistry {
       state: e.state,
       dependencies: [...e.deps],
       restarts: e.restarts,
+      manualRestarts: e.manualRestarts,
       ...(e.lastError === undefined ? {} : { lastError: e.lastError }),
     }));
   }

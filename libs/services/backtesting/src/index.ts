@@ -82,7 +82,6 @@ export {
   type OrderRefusal,
 } from './engine/event-backtest';
 export {
-  BarAwareSlippage,
   FILL_TIMINGS,
   SLIPPAGE_MODELS,
   feeScheduleFor,
@@ -160,3 +159,13 @@ export {
   type StoredRunMetrics,
   type StoredTrade,
 } from './storage/backtest-run-store';
+
+// The backtester as a platform service: a job runner over the platform database.
+export {
+  createBacktestingService,
+  type BacktestingService,
+  type BacktestingServiceConfig,
+  type BacktestingServiceDeps,
+  type BacktestJobProgress,
+} from './service/create-backtesting-service';
+export { BACKTEST_JOB_STATUSES, type BacktestJob, type BacktestJobStatus } from './service/backtest-job';

@@ -75,3 +75,21 @@ export {
 } from './select-features-genetic';
 export { selectFeaturesRandom, type RandomFeatureSearchOptions } from './select-features-random';
 export { type FeatureFitness, type FeatureSelectionResult, type FeatureSubset } from './feature-subset-search';
+
+// Portfolio optimisation as a platform service: jobs over inputs estimated from stored bars, solved on worker threads
+export {
+  createQuantumOptimizationService,
+  OPTIMIZATION_JOB_STATUSES,
+  type OptimizationJob,
+  type OptimizationJobStatus,
+  type QuantumOptimizationService,
+  type QuantumOptimizationServiceConfig,
+  type QuantumOptimizationServiceDeps,
+} from './service/create-quantum-optimization-service';
+export {
+  resolveOptimizationRequest,
+  type OptimizationRequest,
+  type ResolvedOptimizationRequest,
+} from './service/optimization-request';
+export { readAlignedCloses, type AlignedCloses } from './service/read-aligned-closes';
+export { optimizationWorkerScript } from './service/optimization-worker-script';

@@ -157,3 +157,29 @@ export {
   type RiskAlertManagerDeps,
   type RiskMeasurement,
 } from './risk-alert-manager';
+
+// The platform service
+export {
+  createRiskManagementService,
+  type CircuitBreakerView,
+  type KillSwitchExecutor,
+  type KillSwitchOutcome,
+  type KillSwitchRequest,
+  type RiskManagementService,
+  type RiskManagementServiceConfig,
+  type RiskManagementServiceDeps,
+} from './service/create-risk-management-service';
+export { RiskBook, type BookPosition, type RiskBookOptions, type RiskBookState } from './service/risk-book';
+export { RiskAlertLog } from './service/risk-alert-log';
+export {
+  measureRiskUsage,
+  type RiskLimitUsage,
+  type RiskUsage,
+  type RiskUsageInput,
+} from './service/measure-risk-usage';
+export {
+  equityValueAtRisk,
+  MIN_VAR_OBSERVATIONS,
+  type EquityVar,
+  type EquityVarRequest,
+} from './service/equity-value-at-risk';

@@ -84,6 +84,8 @@ export interface BacktestDeps {
   /** Id of the run (default: a random UUID). */
   newId?: () => string;
   signal?: AbortSignal;
+  /** Hand the event loop back every this many replayed bars (a server's job runner); default never. */
+  yieldEvery?: number;
 }
 
 /** A request with every default applied and every value checked and typed. */

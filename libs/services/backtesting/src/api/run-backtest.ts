@@ -91,6 +91,7 @@ export async function runBacktest(
     outcome = await simulateBacktest(settings, bars, {
       ...(deps.predict === undefined ? {} : { predict: deps.predict }),
       ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+      ...(deps.yieldEvery === undefined ? {} : { yieldEvery: deps.yieldEvery }),
       onBars: (done) => onProgress?.({ phase: 'run', done, total, message: `${done} of ${total} bars` }),
     });
   } catch (error) {
@@ -102,7 +103,12 @@ export async function runBacktest(
     onProgress?.({ phase: 'store', done: 0, total: 1, message: `saving run ${id}` });
     await completeBacktestRun(db, id, {
       finalEquity: outcome.curve.equity[outcome.curve.equity.length - 1],
-      metrics: { strategy: outcome.metrics, benchmark: outcome.benchmark, settings: { ...settings } },
+      metrics: {
+        strategy: outcome.metrics,
+        benchmark: outcome.benchmark,
+        settings: { ...settings },
+        equity: { ts: outcome.curve.ts, equity: outcome.curve.equity },
+      },
       trades: outcome.trades,
       finishedAt,
     });

@@ -129,6 +129,8 @@ export interface SimulateOptions {
   tradeFrom?: number;
   predict?: Predictor;
   onBars?: (processed: number) => void;
+  /** Hand the event loop back every this many bars (see EventBacktestConfig.yieldEvery). */
+  yieldEvery?: number;
   signal?: AbortSignal;
 }
 
@@ -171,6 +173,7 @@ export async function simulateBacktest(
     ...(hasHistory ? { tradeFrom } : {}),
     ...(options.onBars === undefined ? {} : { onProgress: options.onBars }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.yieldEvery === undefined ? {} : { yieldEvery: options.yieldEvery }),
   });
   const metricOptions = { periodsPerYear: settings.periodsPerYear, riskFreeRate: settings.riskFreeRate };
   const closed = run.trades.filter((t) => t.pnl !== null);

@@ -140,6 +140,21 @@ function contract(open: () => Promise<Database>): void {
     ]);
   });
 
+  it('keeps the equity curve with the metrics, and leaves it out of the list', async () => {
+    await insertBacktestRun(db, run('curve', T0));
+    const equity = { ts: [T0, T0 + DAY, T0 + 2 * DAY], equity: [1_000, 1_010.25, 1_019.5] };
+    const settings = { fillTiming: 'next-open' };
+    await completeBacktestRun(db, 'curve', {
+      finalEquity: 1_019.5,
+      metrics: { strategy: metrics, benchmark: metrics, settings, equity },
+      trades,
+      finishedAt: T0 + 1,
+    });
+    expect((await loadBacktestRun(db, 'curve')).run.metrics?.equity).toEqual(equity);
+    const [listed] = await listBacktestRuns(db);
+    expect(listed.metrics).toEqual({ strategy: metrics, benchmark: metrics, settings });
+  });
+
   it('records a failure, lists runs newest first, and refuses unknown ids', async () => {
     await insertBacktestRun(db, run('old', T0));
     await insertBacktestRun(db, run('new', T0 + DAY, 'bollinger'));

@@ -31,6 +31,11 @@ export interface StoredRunMetrics {
   strategy: PerformanceMetrics;
   benchmark: PerformanceMetrics;
   settings: Record<string, unknown>;
+  /**
+   * The strategy's equity curve as parallel columns (one point per bar close, as EquityCurve). Kept in the metrics
+   * document because backtest_runs has no column for it; runs stored before it was added have none.
+   */
+  equity?: { ts: number[]; equity: number[] };
 }
 
 /** A row of backtest_trades: one round trip. `return_pct` is stored in percent (5 = +5 %). */
@@ -202,17 +207,23 @@ export async function loadBacktestRun(
   };
 }
 
-/** Stored runs, newest first, optionally of one strategy. */
+/** Stored runs, newest first, optionally of one strategy; their metrics without the equity curve (loadBacktestRun has it). */
 export async function listBacktestRuns(
   db: Database,
   filter: { strategy?: string; limit?: number } = {},
 ): Promise<BacktestRunRecord[]> {
   const limit = Math.max(1, Math.min(filter.limit ?? 50, 1_000));
+  // A curve is a few hundred kilobytes per daily run, far more intraday: the database drops it before it is sent.
+  const metrics =
+    db.dialect === 'postgres'
+      ? `(metrics::jsonb - 'equity')::text AS metrics`
+      : `json_remove(metrics, '$.equity') AS metrics`;
+  const columns = RUN_COLUMNS.replace('metrics', metrics);
   const rows =
     filter.strategy === undefined
-      ? await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs ORDER BY created_at DESC, id LIMIT ?`, [limit])
+      ? await db.query<RunRow>(`SELECT ${columns} FROM backtest_runs ORDER BY created_at DESC, id LIMIT ?`, [limit])
       : await db.query<RunRow>(
-          `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE strategy = ? ORDER BY created_at DESC, id LIMIT ?`,
+          `SELECT ${columns} FROM backtest_runs WHERE strategy = ? ORDER BY created_at DESC, id LIMIT ?`,
           [filter.strategy, limit],
         );
   return rows.map(toRecord);

@@ -1,0 +1,170 @@
+import { ConfigError, openDatabase, ValidationError, type Database } from '@rrr/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { estimateInputsFromPrices } from '../estimate-inputs-from-prices';
+import { optimizePortfolio } from '../optimize-portfolio';
+import { createRng } from '../seeded-rng';
+import {
+  createQuantumOptimizationService,
+  type OptimizationJob,
+  type QuantumOptimizationService,
+} from './create-quantum-optimization-service';
+
+/** The real daily closes shipped in npm packages: S&P 500 (vega-datasets) and AAPL (@observablehq/sample-datasets). */
+function bundledDailyBars(symbol: 'SPX' | 'AAPL'): { ts: number; close: number }[] {
+  const path =
+    symbol === 'SPX'
+      ? join(dirname(require.resolve('vega-datasets')), '..', 'data', 'sp500-2000.csv')
+      : require.resolve('@observablehq/sample-datasets/aapl.csv');
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [date, , , , close] = line.split(',');
+      return { ts: Date.parse(`${date}T00:00:00Z`), close: Number(close) };
+    });
+}
+
+async function storeCloses(db: Database, symbol: string, closes: { ts: number; close: number }[]): Promise<void> {
+  await db.insertMany(
+    'bars',
+    closes.map(({ ts, close }) => ({
+      symbol,
+      interval: '1d',
+      ts,
+      open: close,
+      high: close,
+      low: close,
+      close,
+      volume: 1_000,
+      vwap: null,
+      trades: null,
+    })),
+  );
+}
+
+async function settled(service: QuantumOptimizationService, id: string): Promise<OptimizationJob> {
+  for (;;) {
+    const job = service.job(id);
+    if (job.status !== 'queued' && job.status !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).problems.map((p) => `${p.field}: ${p.message}`);
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('createQuantumOptimizationService over stored bars', () => {
+  let dir: string;
+  let db: Database;
+  let service: QuantumOptimizationService;
+  const aapl = bundledDailyBars('AAPL');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-quantum-service-'));
+    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    await storeCloses(db, 'SPX', bundledDailyBars('SPX'));
+    await storeCloses(db, 'AAPL', aapl);
+    // Two seeded random walks on AAPL's dates, so there is something to choose between.
+    for (const [symbol, seed, drift] of [
+      ['GLD', 7, 0.0002],
+      ['TLT', 11, 0.0001],
+    ] as const) {
+      const rng = createRng(seed);
+      let price = 100;
+      await storeCloses(
+        db,
+        symbol,
+        aapl.map(({ ts }) => {
+          price *= Math.exp(drift + 0.01 * (rng.next() - 0.5) * 2);
+          return { ts, close: price };
+        }),
+      );
+    }
+    service = createQuantumOptimizationService({ db });
+    await service.start();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('solves on a worker thread the problem estimated from the stored closes, as optimizePortfolio does', async () => {
+    const symbols = ['SPX', 'AAPL', 'GLD', 'TLT'];
+    const submitted = await service.submit({ symbols, k: 2, method: 'all', seed: 3 });
+    expect(submitted.inputs.observations).toBe(aapl.length - 1);
+    expect(submitted.inputs).toMatchObject({ firstTs: aapl[0].ts, lastTs: aapl[aapl.length - 1].ts });
+    const job = await settled(service, submitted.id);
+    expect(job.status).toBe('completed');
+
+    const closes = await Promise.all(
+      symbols.map((s) =>
+        db.query<{ close: number }>(
+          `SELECT close FROM bars WHERE symbol = ? AND interval = '1d' AND ts >= ? AND ts <= ? ORDER BY ts`,
+          [s, aapl[0].ts, aapl[aapl.length - 1].ts],
+        ),
+      ),
+    );
+    const inputs = estimateInputsFromPrices(
+      Object.fromEntries(symbols.map((s, i) => [s, closes[i].map((r) => r.close)])),
+    );
+    expect(job.inputs.expectedReturns).toEqual(inputs.expectedReturns);
+    const expected = optimizePortfolio({ ...inputs, k: 2, method: 'all', seed: 3, riskAversion: 1 });
+    const result = job.result;
+    expect(result?.runs.map((r) => [r.method, r.bitstring, r.objective])).toEqual(
+      expected.runs.map((r) => [r.method, r.bitstring, r.objective]),
+    );
+    expect(result?.reference?.best).toEqual(expected.reference?.best);
+    expect(result?.winner.method).toBe(expected.winner.method);
+    expect(service.jobs()[0].id).toBe(job.id);
+    expect((await service.health()).details).toMatchObject({ queued: 0, running: 0, completed: 1 });
+  });
+
+  it('names every bad field before queueing, and symbols without data', async () => {
+    expect(
+      await problemsOf(service.submit({ symbols: ['SPX'], k: 3, method: 'quantum' as 'qaoa', riskAversion: -1 })),
+    ).toEqual([
+      'symbols: must name 2 to 20 assets (1 valid given)',
+      'k: must be an integer from 1 to the number of symbols (1)',
+      'method: must be one of exact, qaoa, anneal, tempering, mean-variance, all',
+      'riskAversion: must be a number >= 0',
+    ]);
+    expect(await problemsOf(service.submit({ symbols: ['SPX', 'NOPE'] }))).toEqual([
+      'symbols: NOPE has no 1d bars stored',
+    ]);
+    expect(await problemsOf(service.submit({ symbols: 'SPX,AAPL', from: '2001-01-01', to: '2001-12-31' }))).toEqual([
+      'symbols: AAPL has no 1d bars stored between 2001-01-01T00:00:00.000Z and 2001-12-31T00:00:00.000Z',
+    ]);
+    expect(service.jobs().every((j) => j.status === 'completed')).toBe(true);
+  });
+
+  it('cancels a queued job and terminates a running one; 404s unknown ids', async () => {
+    const slow = await service.submit({ symbols: ['SPX', 'AAPL', 'GLD', 'TLT'], method: 'qaoa' });
+    const waiting = await service.submit({ symbols: ['SPX', 'AAPL'], method: 'exact' });
+    expect(service.job(waiting.id).status).toBe('queued');
+    expect(service.cancel(waiting.id)).toMatchObject({ status: 'cancelled', error: 'cancelled before it started' });
+    service.cancel(slow.id);
+    expect(await settled(service, slow.id)).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled on request',
+      result: null,
+    });
+    expect(() => service.job('nope')).toThrow('optimisation "nope" not found');
+    expect(() => service.cancel(slow.id)).toThrow(`optimisation ${slow.id} is already cancelled`);
+  });
+
+  it('checks its config', () => {
+    expect(() => createQuantumOptimizationService({ db }, { concurrency: 0 })).toThrow(ConfigError);
+  });
+});
