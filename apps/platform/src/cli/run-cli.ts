@@ -8,6 +8,7 @@ import { configCommand } from './commands/config-command';
 import { dataCommand } from './commands/data-command';
 import { dbCommand } from './commands/db-command';
 import { modelCommand } from './commands/model-command';
+import { withModelSearchActions } from './commands/model-search-command';
 import { optimizeCommand } from './commands/optimize-command';
 import { serveCommand } from './commands/serve-command';
 
@@ -30,7 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command(auditCommand(io, outcome))
     .command(apiKeyCommand(io))
     .command(dataCommand(io, outcome))
-    .command(modelCommand(io))
+    .command(withModelSearchActions(modelCommand(io), io))
     .command(backtestCommand(io))
     .command(optimizeCommand(io))
     .demandCommand(1, 'name a command (rrr --help lists them)')

@@ -36,6 +36,7 @@ export {
   toOhlcvColumns,
   type OhlcvInput,
 } from './features/compute-features';
+export { resolveFeatureSubset, projectRow, type FeatureColumns } from './features/feature-subset';
 export { StreamingFeatures } from './features/streaming-features';
 export { FeatureScaler, DEFAULT_SCALER_CLIP, type FeatureScalerState } from './features/feature-scaler';
 export {
@@ -69,7 +70,12 @@ export {
   type LogisticRegressionHyperparameters,
 } from './models/logistic-regression-predictor';
 export { MLP_DEFAULTS, type MlpHyperparameters } from './models/mlp-predictor';
-export { LSTM_DEFAULTS, type LstmHyperparameters } from './models/lstm-predictor';
+export {
+  LSTM_DEFAULTS,
+  LSTM_RECURRENT_ACTIVATIONS,
+  type LstmHyperparameters,
+  type LstmRecurrentActivation,
+} from './models/lstm-predictor';
 export { ENSEMBLE_DEFAULT_MEMBERS, type EnsembleMemberSpec } from './models/ensemble-predictor';
 export { useTfBackend, type TfBackendName } from './models/tf-backend';
 export {
@@ -124,7 +130,7 @@ export {
   type WalkForwardFold,
   type FoldPlan,
 } from './training/walk-forward';
-export { buildSupervisedSeries, usableRange, type SupervisedSeries } from './training/supervised-series';
+export { buildSupervisedSeries, projectSeries, usableRange, type SupervisedSeries } from './training/supervised-series';
 export { classificationMetrics, LOG_LOSS_EPSILON, type ClassificationMetrics } from './training/classification-metrics';
 export {
   compareWithBaselines,

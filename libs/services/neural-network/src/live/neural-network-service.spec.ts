@@ -134,6 +134,38 @@ describe('createNeuralNetworkService', () => {
     expect(predictions).toHaveLength(10);
   });
 
+  it('serves a model trained on a feature subset with exactly those columns', async () => {
+    const features = ['rsi14', 'bollingerPercentB', 'logReturn1', 'logReturn5'] as const;
+    const trained = await trainModel(
+      { db, modelsDir, clock },
+      {
+        symbol: 'SPX',
+        kind: 'logistic',
+        name: 'spx-subset',
+        features,
+        hyperparameters: { maxEpochs: 60 },
+        testFraction: 0,
+      },
+    );
+    expect(trained.record).toMatchObject({ status: 'active', features: [...features] });
+    const service = createNeuralNetworkService({ db, bus, clock }, { modelsDir, warmupBars: 300 });
+    const { predictions } = await collect();
+    await service.start();
+    expect(service.loadedModels()).toEqual([expect.objectContaining({ model: 'spx-subset@1', ready: true })]);
+    for (const bar of live) await bus.publish('bar', bar);
+    await bus.idle();
+    await service.stop();
+
+    const { model } = await new ModelRegistry({ db, modelsDir }).load('spx-subset@1');
+    const columns = [0, 19, 27, 28];
+    const rows = computeFeatureRows([...stored.slice(-300), ...live]);
+    const offline = model.predictor.predict(
+      rows.slice(-10).map((row) => [model.scaler.transform(columns.map((c) => (row as Float64Array)[c]))]),
+    );
+    expect(predictions).toHaveLength(10);
+    expect(predictions.map((p) => p.probabilities)).toEqual(offline.map((f) => f.probabilities));
+  });
+
   it('emits flat signals of strength 0 below the confidence floor', async () => {
     const service = createNeuralNetworkService(
       { db, bus, clock },

@@ -1,18 +1,29 @@
-import type { Bar } from '@rrr/core';
+import { ValidationError, type Bar } from '@rrr/core';
+import { resolveFeatureSubset, projectRow, type FeatureColumns } from '../features/feature-subset';
 import { StreamingFeatures } from '../features/streaming-features';
 import type { ClassForecast } from '../models/predictor';
 import type { TrainedModel } from '../models/trained-model';
 
 /**
- * One series' live path: streaming features → the model's training scaler → the newest `lookback` rows → predictor.
+ * One series' live path: streaming features → the columns the model was trained on → the model's training scaler → the newest `lookback` rows → predictor.
  * Costs O(indicator windows) per bar, never a recomputation over history.
  */
 export class StreamingInference {
   private readonly features = new StreamingFeatures();
   private readonly rows: Float64Array[] = [];
   private last = Number.NEGATIVE_INFINITY;
+  private readonly subset: FeatureColumns;
 
-  constructor(readonly model: TrainedModel) {}
+  constructor(readonly model: TrainedModel) {
+    const stored = model.metadata.features;
+    this.subset = resolveFeatureSubset(stored, `${model.id} features`);
+    if (stored !== undefined && stored.join(',') !== this.subset.names.join(',')) {
+      // Columns are picked in feature-set order; a model whose scaler saw another order would read shuffled inputs.
+      throw new ValidationError('trained model', [
+        { field: `${model.id} features`, message: 'must follow FEATURE_NAMES order', value: stored },
+      ]);
+    }
+  }
 
   /** Open time of the last bar consumed. */
   get lastTs(): number {
@@ -34,7 +45,7 @@ export class StreamingInference {
     this.last = bar.ts;
     const row = this.features.update(bar);
     if (row !== null) {
-      this.rows.push(this.model.scaler.transform(row));
+      this.rows.push(this.model.scaler.transform(projectRow(row, this.subset)));
       if (this.rows.length > this.model.predictor.lookback) this.rows.shift();
     }
     return true;

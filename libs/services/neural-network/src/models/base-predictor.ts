@@ -104,6 +104,16 @@ export function assertWindows(
   }
 }
 
+/** Checks training data before any work: one label per window, and windows fit for the predictor. */
+export function assertTrainingData(data: LabelledWindows, lookback: number, inputSize: number): void {
+  if (data.windows.length !== data.labels.length) {
+    throw new ValidationError('training data', [
+      { field: 'labels', message: `${data.labels.length} labels for ${data.windows.length} windows` },
+    ]);
+  }
+  assertWindows(data.windows, lookback, inputSize, 'training data');
+}
+
 /** save/load over the rrr model files for every predictor kind; kinds supply their artifacts. */
 export abstract class BasePredictor implements Predictor {
   abstract readonly kind: PredictorKind;

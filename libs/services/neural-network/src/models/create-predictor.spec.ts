@@ -36,6 +36,25 @@ describe('createPredictor', () => {
     );
   });
 
+  it('every kind checks its training data the same way before training', async () => {
+    const window = [[0.1, 0.2, 0.3]];
+    for (const kind of ['logistic', 'mlp', 'lstm', 'ensemble'] as const) {
+      const predictor = await createPredictor({
+        kind,
+        inputSize: 3,
+        hyperparameters:
+          kind === 'lstm' ? { lookback: 1 } : kind === 'ensemble' ? { members: [{ kind: 'logistic' }] } : {},
+      });
+      await expect(predictor.fit({ windows: [window, window], labels: [0] })).rejects.toThrow(
+        'training data: labels: 1 labels for 2 windows',
+      );
+      await expect(predictor.fit({ windows: [[[0.1, 0.2]]], labels: [0] })).rejects.toThrow(
+        'training data: windows[0][0]: has 2 features; this predictor takes 3',
+      );
+      predictor.dispose();
+    }
+  });
+
   it('builds a logistic model without touching tfjs, with its defaults', async () => {
     const model = await createPredictor({ kind: 'logistic', inputSize: 3 });
     expect(model.describe()).toEqual({

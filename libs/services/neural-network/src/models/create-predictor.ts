@@ -102,6 +102,26 @@ export function createPredictor(spec: PredictorSpec): Promise<Predictor> {
   return internalPredictor(spec);
 }
 
+/**
+ * Hyperparameters added after models were first saved, with the value every model saved before them was trained
+ * with: a stored description without the key means that value, not today's default.
+ */
+const DEFAULTS_OF_OLDER_MODELS: Partial<Record<PredictorKind, Record<string, unknown>>> = {
+  lstm: { recurrentActivation: 'hardSigmoid' },
+};
+
+function withSavedDefaults(kind: PredictorKind, hyperparameters: Record<string, unknown>): Record<string, unknown> {
+  if (kind === 'ensemble' && Array.isArray(hyperparameters.members)) {
+    return {
+      ...hyperparameters,
+      members: hyperparameters.members.map((m: { kind?: PredictorKind; hyperparameters?: Record<string, unknown> }) =>
+        m?.kind === undefined ? m : { ...m, hyperparameters: withSavedDefaults(m.kind, m.hyperparameters ?? {}) },
+      ),
+    };
+  }
+  return { ...DEFAULTS_OF_OLDER_MODELS[kind], ...hyperparameters };
+}
+
 export interface LoadedPredictor {
   predictor: Predictor;
   /** What the saver stored next to the weights (see Predictor.save). */
@@ -121,7 +141,7 @@ export async function loadPredictor(dir: string, options: { backend?: TfBackendN
     predictor = await internalPredictor({
       kind: stored.kind,
       inputSize: stored.inputSize,
-      hyperparameters: stored.hyperparameters,
+      hyperparameters: withSavedDefaults(stored.kind, stored.hyperparameters),
       backend: options.backend,
     });
   } catch (err) {

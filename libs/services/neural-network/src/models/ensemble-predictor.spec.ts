@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracyOf, syntheticWindows } from '../testing/synthetic-windows';
@@ -59,7 +59,22 @@ describe('EnsemblePredictor', () => {
     const loaded = await loadPredictor(dir);
     expect(loaded.predictor.describe()).toEqual(ensemble.describe());
     expect(loaded.predictor.predict(test.windows)).toEqual(ensemble.predict(test.windows));
-    ensemble.dispose();
     loaded.predictor.dispose();
+
+    // A member saved before LSTM gates were configurable used tfjs's hard sigmoid, and is rebuilt with it.
+    const file = join(dir, 'model.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    expect(json.userDefinedMetadata.predictor.hyperparameters.members[2].hyperparameters.recurrentActivation).toBe(
+      'sigmoid',
+    );
+    delete json.userDefinedMetadata.predictor.hyperparameters.members[2].hyperparameters.recurrentActivation;
+    writeFileSync(file, JSON.stringify(json));
+    const older = (await loadPredictor(dir)).predictor;
+    expect(older.describe().members?.[2].predictor.hyperparameters).toMatchObject({
+      recurrentActivation: 'hardSigmoid',
+    });
+    expect(older.describe().members?.[1].predictor.hyperparameters).not.toHaveProperty('recurrentActivation');
+    older.dispose();
+    ensemble.dispose();
   });
 });

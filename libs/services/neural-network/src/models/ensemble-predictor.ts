@@ -1,5 +1,5 @@
 import { ValidationError } from '@rrr/core';
-import { assertWindows, BasePredictor, type PredictorArtifacts } from './base-predictor';
+import { assertTrainingData, assertWindows, BasePredictor, type PredictorArtifacts } from './base-predictor';
 import { forecastFromProbabilities } from './class-forecast';
 import { ModelArtifactError } from './model-artifact-error';
 import type {
@@ -63,7 +63,7 @@ export class EnsemblePredictor extends BasePredictor {
   }
 
   async fit(data: LabelledWindows, options: FitOptions = {}): Promise<FitReport> {
-    assertWindows(data.windows, this.lookback, this.inputSize, 'training data');
+    assertTrainingData(data, this.lookback, this.inputSize);
     const reports: FitReport[] = [];
     for (const [i, member] of this.members.entries()) {
       const label = memberLabel(member.predictor.kind, i);

@@ -67,6 +67,15 @@ export class HyperparameterReader {
     return [...(value as number[])];
   }
 
+  choice<T extends string>(name: string, fallback: T, values: readonly T[]): T {
+    const value = this.raw(name) ?? fallback;
+    if (!values.includes(value as T)) {
+      this.problems.push({ field: name, message: `must be one of ${values.join(', ')}`, value });
+      return fallback;
+    }
+    return value as T;
+  }
+
   /** A value checked by the caller (e.g. a nested list); counted as known. */
   take(name: string): unknown {
     return this.raw(name);

@@ -1,7 +1,12 @@
-import { ValidationError } from '@rrr/core';
 import { CLASS_COUNT } from '../features/labels';
 import { meanLogLoss } from '../training/classification-metrics';
-import { assertWeightShapes, assertWindows, BasePredictor, type PredictorArtifacts } from './base-predictor';
+import {
+  assertTrainingData,
+  assertWeightShapes,
+  assertWindows,
+  BasePredictor,
+  type PredictorArtifacts,
+} from './base-predictor';
 import { forecastFromProbabilities } from './class-forecast';
 import { runEarlyStopping, splitForValidation } from './early-stopping';
 import { HyperparameterReader } from './hyperparameter-reader';
@@ -91,13 +96,8 @@ export class LogisticRegressionPredictor extends BasePredictor {
   }
 
   async fit(data: LabelledWindows, options: FitOptions = {}): Promise<FitReport> {
+    assertTrainingData(data, 1, this.inputSize);
     const { windows, labels } = data;
-    if (windows.length !== labels.length) {
-      throw new ValidationError('training data', [
-        { field: 'labels', message: `${labels.length} labels for ${windows.length} windows` },
-      ]);
-    }
-    assertWindows(windows, 1, this.inputSize, 'training data');
     const h = this.hyperparameters;
     const F = this.inputSize;
     const split = splitForValidation(windows.length, options.validationFraction ?? 0.15, options.gap ?? 0);

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { accuracyOf, syntheticWindows } from '../testing/synthetic-windows';
-import { createPredictor } from './create-predictor';
+import { createPredictor, loadPredictor } from './create-predictor';
 
 describe('LstmPredictor (tiny, wasm)', () => {
   it('learns a label decided by the OLDEST row of the window, which a one-row model cannot see', async () => {
@@ -33,6 +36,47 @@ describe('LstmPredictor (tiny, wasm)', () => {
     expect(lstmAccuracy).toBeGreaterThan(0.7);
     expect(oneRowAccuracy).toBeLessThan(0.5);
     lstm.dispose();
+  });
+
+  it('gates with the sigmoid by default; a file saved before the option existed loads with the hard sigmoid', async () => {
+    const data = syntheticWindows({ samples: 120, features: 3, lookback: 3, seed: 5, signalRow: 0 });
+    const small = { lookback: 3, units: 4, maxEpochs: 2, seed: 9 };
+    const fresh = await createPredictor({ kind: 'lstm', inputSize: 3, hyperparameters: small });
+    expect(fresh.describe().hyperparameters).toMatchObject({ recurrentActivation: 'sigmoid' });
+    fresh.dispose();
+    await expect(
+      createPredictor({ kind: 'lstm', inputSize: 3, hyperparameters: { recurrentActivation: 'relu' } }),
+    ).rejects.toThrow('lstm hyperparameters: recurrentActivation: must be one of sigmoid, hardSigmoid');
+
+    const hard = await createPredictor({
+      kind: 'lstm',
+      inputSize: 3,
+      hyperparameters: { ...small, recurrentActivation: 'hardSigmoid' },
+    });
+    await hard.fit(data);
+    const dir = mkdtempSync(join(tmpdir(), 'rrr-lstm-'));
+    try {
+      await hard.save(dir);
+      const file = join(dir, 'model.json');
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      delete json.userDefinedMetadata.predictor.hyperparameters.recurrentActivation;
+      writeFileSync(file, JSON.stringify(json));
+      const { predictor } = await loadPredictor(dir);
+      expect(predictor.describe().hyperparameters).toMatchObject({ recurrentActivation: 'hardSigmoid' });
+      const windows = data.windows.slice(0, 8);
+      expect(predictor.predict(windows)).toEqual(hard.predict(windows));
+      predictor.dispose();
+
+      // The same weights behind sigmoid gates predict something else: the stored activation is part of the model.
+      json.userDefinedMetadata.predictor.hyperparameters.recurrentActivation = 'sigmoid';
+      writeFileSync(file, JSON.stringify(json));
+      const sigmoid = (await loadPredictor(dir)).predictor;
+      expect(sigmoid.predict(windows)).not.toEqual(hard.predict(windows));
+      sigmoid.dispose();
+    } finally {
+      hard.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects windows shorter than its lookback', async () => {

@@ -4,15 +4,26 @@ import { HyperparameterReader } from './hyperparameter-reader';
 import type { PredictorDescription } from './predictor';
 import { TfLayersPredictor, type TfTrainingHyperparameters } from './tf-layers-predictor';
 
+/**
+ * Gate activation. 'sigmoid' (Keras's default since TF 2) is one kernel per gate; tfjs's own default, the
+ * piecewise-linear 'hardSigmoid', is three (multiply, add, clip) plus their gradients — ~27 % more kernels per
+ * training batch, which is what an LSTM step's cost is made of at our sizes. Models saved before this option existed
+ * used 'hardSigmoid' and load as such.
+ */
+export const LSTM_RECURRENT_ACTIVATIONS = ['sigmoid', 'hardSigmoid'] as const;
+export type LstmRecurrentActivation = (typeof LSTM_RECURRENT_ACTIVATIONS)[number];
+
 export interface LstmHyperparameters extends TfTrainingHyperparameters {
   /** Feature rows per input sequence. */
   lookback: number;
   units: number;
+  recurrentActivation: LstmRecurrentActivation;
 }
 
 export const LSTM_DEFAULTS: Readonly<LstmHyperparameters> = Object.freeze({
   lookback: 10,
   units: 16,
+  recurrentActivation: 'sigmoid',
   learningRate: 2e-3,
   batchSize: 64,
   maxEpochs: 30,
@@ -26,6 +37,7 @@ export function resolveLstmHyperparameters(input: unknown): LstmHyperparameters 
   const h: LstmHyperparameters = {
     lookback: r.integer('lookback', d.lookback, 1, 1000),
     units: r.integer('units', d.units, 1, 1024),
+    recurrentActivation: r.choice('recurrentActivation', d.recurrentActivation, LSTM_RECURRENT_ACTIVATIONS),
     learningRate: r.number('learningRate', d.learningRate, 0, 10, true),
     batchSize: r.integer('batchSize', d.batchSize, 1, 1_000_000),
     maxEpochs: r.integer('maxEpochs', d.maxEpochs, 1, 100_000),
@@ -59,6 +71,7 @@ export class LstmPredictor extends TfLayersPredictor {
       tf.layers.lstm({
         name: 'lstm',
         units: h.units,
+        recurrentActivation: h.recurrentActivation,
         inputShape: [h.lookback, this.inputSize],
         kernelInitializer: tf.initializers.glorotUniform({ seed: h.seed }),
         recurrentInitializer: tf.initializers.orthogonal({ seed: h.seed + 1 }),

@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { ValidationError } from '@rrr/core';
 import { CLASS_COUNT } from '../features/labels';
 import { meanLogLoss } from '../training/classification-metrics';
-import { assertWeightShapes, assertWindows, BasePredictor, type PredictorArtifacts } from './base-predictor';
+import {
+  assertTrainingData,
+  assertWeightShapes,
+  assertWindows,
+  BasePredictor,
+  type PredictorArtifacts,
+} from './base-predictor';
 import { forecastFromProbabilities } from './class-forecast';
 import { runEarlyStopping, splitForValidation } from './early-stopping';
 import { ModelArtifactError } from './model-artifact-error';
@@ -61,13 +66,8 @@ export abstract class TfLayersPredictor extends BasePredictor {
   }
 
   async fit(data: LabelledWindows, options: FitOptions = {}): Promise<FitReport> {
+    assertTrainingData(data, this.lookback, this.inputSize);
     const { windows, labels } = data;
-    if (windows.length !== labels.length) {
-      throw new ValidationError('training data', [
-        { field: 'labels', message: `${labels.length} labels for ${windows.length} windows` },
-      ]);
-    }
-    assertWindows(windows, this.lookback, this.inputSize, 'training data');
     const h = this.training;
     const split = splitForValidation(windows.length, options.validationFraction ?? 0.15, options.gap ?? 0);
     this.model.dispose();

@@ -16,6 +16,11 @@ export interface TrainedModelMetadata {
   symbol: string;
   label: LabelSpec;
   featureSet: FeatureSetDescriptor;
+  /**
+   * The columns of the feature set the model reads, in feature-set order; absent means all of them (models saved
+   * before subsets existed). A loaded model always has it.
+   */
+  features?: readonly string[];
   scaler: FeatureScalerState;
   /** Open time of the first and last bar the model was trained on (epoch ms). */
   trainedFrom: number;
@@ -96,6 +101,7 @@ export async function loadTrainedModel(dir: string, expect: LoadTrainedModelExpe
         `was trained on feature set ${describe(stored)}; this build computes ${describe(wanted)}`,
       );
     }
+    const features = storedFeatures(m.features, wanted, file);
     let scaler: FeatureScaler;
     let label: LabelSpec;
     try {
@@ -105,18 +111,46 @@ export async function loadTrainedModel(dir: string, expect: LoadTrainedModelExpe
       if (err instanceof ValidationError) throw new ModelArtifactError(file, `model metadata: ${err.message}`);
       throw err;
     }
-    if (scaler.width !== predictor.inputSize || scaler.width !== wanted.names.length) {
+    if (scaler.width !== predictor.inputSize || scaler.width !== features.length) {
       throw new ModelArtifactError(
         file,
-        `scaler has ${scaler.width} columns, the predictor takes ${predictor.inputSize} and the feature set has ${wanted.names.length}`,
+        `scaler has ${scaler.width} columns, the predictor takes ${predictor.inputSize} and the model reads ${features.length} features`,
       );
     }
     if (!Number.isFinite(m.trainedFrom) || !Number.isFinite(m.trainedTo)) {
       throw new ModelArtifactError(file, 'model metadata needs trainedFrom and trainedTo (epoch ms)');
     }
-    return createTrainedModel(predictor, scaler, { ...(m as TrainedModelMetadata), label });
+    return createTrainedModel(predictor, scaler, { ...(m as TrainedModelMetadata), label, features });
   } catch (err) {
     predictor.dispose();
     throw err;
   }
+}
+
+/**
+ * The stored feature subset, checked against the feature set this build computes: every name known and in the
+ * set's column order (the columns are picked by name from rows in that order). Absent means the whole set.
+ */
+function storedFeatures(stored: unknown, featureSet: FeatureSetDescriptor, file: string): string[] {
+  if (stored === undefined) return [...featureSet.names];
+  if (!Array.isArray(stored) || stored.length === 0 || stored.some((name) => typeof name !== 'string')) {
+    throw new ModelArtifactError(file, 'model metadata features must be a non-empty list of feature names');
+  }
+  const names = stored as string[];
+  const unknown = names.filter((name) => !featureSet.names.includes(name));
+  if (unknown.length > 0) {
+    throw new ModelArtifactError(
+      file,
+      `was trained on features ${unknown.join(', ')}, which feature set ${featureSet.id} v${featureSet.version} does not compute`,
+    );
+  }
+  const positions = names.map((name) => featureSet.names.indexOf(name));
+  const outOfOrder = positions.findIndex((p, i) => i > 0 && p <= positions[i - 1]);
+  if (outOfOrder > 0) {
+    throw new ModelArtifactError(
+      file,
+      `model metadata features must follow the feature set's column order without repeats: ${names[outOfOrder]} comes after ${names[outOfOrder - 1]}`,
+    );
+  }
+  return names;
 }

@@ -12,6 +12,8 @@ import {
   type DatabaseSession,
 } from '@rrr/core';
 import { horizonMsOf } from '../features/labels';
+import { MODEL_JSON_FILE } from '../models/file-model-handler';
+import { ModelArtifactError } from '../models/model-artifact-error';
 import type { PredictorKind } from '../models/predictor';
 import { loadTrainedModel, saveTrainedModel, type TrainedModel } from '../models/trained-model';
 import type { TfBackendName } from '../models/tf-backend';
@@ -194,7 +196,7 @@ export class ModelRegistry {
             symbol: meta.symbol,
             interval: meta.label.interval,
             horizon_ms: horizonMsOf(meta.label),
-            features: [...meta.featureSet.names],
+            features: [...(meta.features ?? meta.featureSet.names)],
             hyperparameters: input.hyperparameters,
             metrics: input.metrics,
             artifact_uri: artifactUri,
@@ -279,6 +281,14 @@ export class ModelRegistry {
       version: record.version,
       backend: options.backend,
     });
+    const fileFeatures = model.metadata.features ?? [];
+    if (record.features.length > 0 && record.features.join(',') !== fileFeatures.join(',')) {
+      model.predictor.dispose();
+      throw new ModelArtifactError(
+        join(this.artifactDir(record), MODEL_JSON_FILE),
+        `reads features ${fileFeatures.join(', ')}, but ml_models row ${record.modelId} lists ${record.features.join(', ')}`,
+      );
+    }
     return { record, model };
   }
 

@@ -33,6 +33,7 @@ export async function evaluateModel(
       expanding: request.expanding,
       gap: request.gap,
       validationFraction: request.validationFraction,
+      features: request.features,
     },
     onProgress,
   );

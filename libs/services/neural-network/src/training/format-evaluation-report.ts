@@ -28,6 +28,9 @@ export function formatWalkForwardReport(report: WalkForwardReport): string {
   const lines = [
     `### Walk-forward: ${report.predictor.kind} on ${report.symbol} ${report.interval}, horizon ${report.horizon}, flat band ±${(report.threshold * 100).toFixed(2)} %`,
     '',
+    ...(report.features.length < report.featureSet.features
+      ? [`Features: ${report.features.length} of ${report.featureSet.features} (${report.features.join(', ')})`, '']
+      : []),
     '| fold | train | test | epochs (best) | accuracy | majority | last direction | log loss | majority |',
     '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.folds.map((f) => {

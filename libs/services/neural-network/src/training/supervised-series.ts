@@ -2,6 +2,7 @@ import { ValidationError, type Bar, type FieldProblem } from '@rrr/core';
 import { computeFeatureRows } from '../features/compute-features';
 import { classOfReturn, forwardReturns, labelSeries, type ClassIndex, type LabelSpec } from '../features/labels';
 import type { FeatureScaler } from '../features/feature-scaler';
+import { projectRow, type FeatureColumns } from '../features/feature-subset';
 import type { FeatureWindow } from '../models/predictor';
 
 /** One bar series with everything training and evaluation need, aligned by bar index. */
@@ -55,6 +56,12 @@ export function buildSupervisedSeries(bars: readonly Bar[], spec: LabelSpec): Su
     lastMoves,
     firstRow: firstRow < 0 ? bars.length : firstRow,
   };
+}
+
+/** The same series with only the subset's feature columns (labels, returns and bars unchanged). */
+export function projectSeries(series: SupervisedSeries, subset: FeatureColumns): SupervisedSeries {
+  if (subset.all) return series;
+  return { ...series, rows: series.rows.map((row) => (row === null ? null : projectRow(row, subset))) };
 }
 
 /** The bar index range [start, end) where a predictor with `lookback` has a full window and a label. */

@@ -129,12 +129,86 @@ describe('trainModel / evaluateModel / listModels with the SQLite registry', () 
     await expect(registry.load(record)).rejects.toThrow(`${json}: is not valid JSON`);
   });
 
+  it('trains on a feature subset, stores it in ml_models and model.json, and refuses a tampered list', async () => {
+    const features = ['logReturn1', 'rsi14', 'atr14Pct'] as const;
+    const result = await train({ features });
+    expect(result.record.features).toEqual(['rsi14', 'atr14Pct', 'logReturn1']);
+    const json = join(result.dir, 'model.json');
+    const original = readFileSync(json, 'utf8');
+    const parsed = JSON.parse(original);
+    expect(parsed.userDefinedMetadata.model.features).toEqual(['rsi14', 'atr14Pct', 'logReturn1']);
+    expect(parsed.userDefinedMetadata.predictor).toMatchObject({ kind: 'logistic', inputSize: 3 });
+    expect(parsed.userDefinedMetadata.model.scaler.mean).toHaveLength(3);
+
+    const registry = new ModelRegistry({ db, modelsDir });
+    const { model } = await registry.load(result.record);
+    expect(model.metadata.features).toEqual(['rsi14', 'atr14Pct', 'logReturn1']);
+    expect(model.predictor.inputSize).toBe(3);
+
+    const tamper = async (list: unknown) => {
+      writeFileSync(
+        json,
+        JSON.stringify({
+          ...parsed,
+          userDefinedMetadata: {
+            ...parsed.userDefinedMetadata,
+            model: { ...parsed.userDefinedMetadata.model, features: list },
+          },
+        }),
+      );
+      return registry.load(result.record);
+    };
+    await expect(tamper(['rsi14', 'atr14Pct', 'logReturn2'])).rejects.toThrow(
+      `${json}: was trained on features logReturn2, which feature set rrr-technical v1 does not compute`,
+    );
+    await expect(tamper(['atr14Pct', 'rsi14', 'logReturn1'])).rejects.toThrow(
+      `${json}: model metadata features must follow the feature set's column order without repeats: rsi14 comes after atr14Pct`,
+    );
+    await expect(tamper(['rsi14', 'atr14Pct'])).rejects.toThrow(
+      `${json}: scaler has 3 columns, the predictor takes 3 and the model reads 2 features`,
+    );
+    await expect(tamper(['rsi14', 'atr14Pct', 'logReturn5'])).rejects.toThrow(
+      `${json}: reads features rsi14, atr14Pct, logReturn5, but ml_models row spx-logistic-1d@1 lists rsi14, atr14Pct, logReturn1`,
+    );
+    // A model saved before subsets existed reads every feature.
+    const full = await train({ name: 'spx-full' });
+    const fullJson = join(full.dir, 'model.json');
+    const fullParsed = JSON.parse(readFileSync(fullJson, 'utf8'));
+    delete fullParsed.userDefinedMetadata.model.features;
+    writeFileSync(fullJson, JSON.stringify(fullParsed));
+    expect((await registry.load('spx-full')).model.metadata.features).toHaveLength(33);
+  });
+
+  it('refuses an unknown or empty feature list before reading any bars', async () => {
+    await expect(train({ symbol: 'NOPE', features: ['rsi14', 'rsi99', 'volume'] })).rejects.toThrow(
+      /^feature subset: features: unknown features "rsi99", "volume"; known: rsi14, /,
+    );
+    await expect(train({ features: [] })).rejects.toThrow('feature subset: features: must name at least one feature');
+  });
+
   it('evaluateModel runs a walk-forward on bars given directly (no database)', async () => {
     const report = await evaluateModel(
       {},
       { symbol: 'SPX', bars, kind: 'logistic', hyperparameters: { maxEpochs: 30 }, folds: 2, testSize: 100 },
     );
     expect(report.folds.map((f) => f.test.samples)).toEqual([100, 100]);
+    expect(report.features).toHaveLength(33);
+    const subset = await evaluateModel(
+      {},
+      {
+        symbol: 'SPX',
+        bars,
+        kind: 'logistic',
+        hyperparameters: { maxEpochs: 30 },
+        folds: 2,
+        testSize: 100,
+        features: ['rsi14', 'logReturn1'],
+      },
+    );
+    expect(subset.features).toEqual(['rsi14', 'logReturn1']);
+    expect(subset.predictor.inputSize).toBe(2);
+    expect(subset.pooled.model.samples).toBe(200);
+    expect(subset.pooled.model.logLoss).not.toBe(report.pooled.model.logLoss);
     expect(report.pooled.verdict[2]).toMatch(/over 200 test samples\.$/);
     await expect(evaluateModel({}, { symbol: 'SPX', kind: 'logistic' })).rejects.toThrow(
       'give the bars or a database to read them from',

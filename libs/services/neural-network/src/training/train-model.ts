@@ -7,7 +7,8 @@ import {
   type Database,
   type Interval,
 } from '@rrr/core';
-import { FEATURE_SET } from '../features/feature-set';
+import { FEATURE_SET, type FeatureName } from '../features/feature-set';
+import { resolveFeatureSubset } from '../features/feature-subset';
 import { createLabelSpec } from '../features/labels';
 import { createPredictor } from '../models/create-predictor';
 import type { FitReport, PredictorKind } from '../models/predictor';
@@ -19,6 +20,7 @@ import { loadBarsFromDatabase } from './load-bars';
 import {
   buildSupervisedSeries,
   labelsAt,
+  projectSeries,
   scaledWindows,
   usableRange,
   type SupervisedSeries,
@@ -53,6 +55,11 @@ export interface SeriesRequest {
 export interface TrainModelRequest extends SeriesRequest {
   kind: PredictorKind;
   hyperparameters?: Record<string, unknown>;
+  /**
+   * Feature columns the model reads (put in FEATURE_NAMES order); default all. Stored with the model, so live
+   * inference feeds it exactly these columns.
+   */
+  features?: readonly FeatureName[];
   /** Registry name; default `<symbol>-<kind>-<horizon>` in lower case. */
   name?: string;
   /** Share of the newest samples held out to measure the model against the baselines. Default 0.2; 0 = none. */
@@ -106,15 +113,16 @@ export async function trainModel(
   onProgress?: TrainingProgressCallback,
 ): Promise<TrainModelResult> {
   const clock = deps.clock ?? systemClock;
-  const series = await loadSeries(deps.db, request);
+  const subset = resolveFeatureSubset(request.features);
+  const series = projectSeries(await loadSeries(deps.db, request), subset);
   const { spec } = series;
   onProgress?.({
     stage: 'data',
-    message: `${series.bars.length} ${spec.interval} bars of ${request.symbol}, labels ${spec.horizon} ahead at ±${(spec.threshold * 100).toFixed(2)} %`,
+    message: `${series.bars.length} ${spec.interval} bars of ${request.symbol}, labels ${spec.horizon} ahead at ±${(spec.threshold * 100).toFixed(2)} %${subset.all ? '' : `, ${subset.names.length} of ${FEATURE_SET.names.length} features`}`,
   });
   const predictor = await createPredictor({
     kind: request.kind,
-    inputSize: FEATURE_SET.names.length,
+    inputSize: subset.names.length,
     hyperparameters: request.hyperparameters,
     backend: request.backend,
   });
@@ -172,6 +180,7 @@ export async function trainModel(
       symbol: request.symbol,
       label: spec,
       featureSet: FEATURE_SET,
+      features: subset.names,
       scaler: scaler.toJSON(),
       trainedFrom: series.bars[trainIndices[0]].ts,
       trainedTo: series.bars[trainIndices[trainIndices.length - 1]].ts,

@@ -1,12 +1,21 @@
 import { ValidationError, toIso } from '@rrr/core';
-import { FEATURE_SET } from '../features/feature-set';
+import { FEATURE_SET, type FeatureName } from '../features/feature-set';
 import { FeatureScaler } from '../features/feature-scaler';
+import { resolveFeatureSubset } from '../features/feature-subset';
 import type { ClassIndex } from '../features/labels';
 import { createPredictor, type PredictorSpec } from '../models/create-predictor';
 import type { ClassForecast, FitReport, PredictorDescription } from '../models/predictor';
 import { compareWithBaselines, type BaselineComparison, type BaselineName } from './compare-with-baselines';
 import { lastDirectionBaseline, majorityClassBaseline } from './naive-baselines';
-import { labelsAt, range, rowsAt, scaledWindows, usableRange, type SupervisedSeries } from './supervised-series';
+import {
+  labelsAt,
+  projectSeries,
+  range,
+  rowsAt,
+  scaledWindows,
+  usableRange,
+  type SupervisedSeries,
+} from './supervised-series';
 import type { TrainingProgressCallback } from './training-progress';
 
 export interface WalkForwardOptions {
@@ -22,6 +31,8 @@ export interface WalkForwardOptions {
   gap?: number;
   /** Early-stopping split from the end of each training window. Default 0.15. */
   validationFraction?: number;
+  /** Feature columns the predictor reads (put in FEATURE_NAMES order). Default: all of them. */
+  features?: readonly FeatureName[];
 }
 
 /** Bar-index ranges of one fold: train [trainStart, trainEnd), test [testStart, testEnd). */
@@ -91,6 +102,8 @@ export interface WalkForwardReport {
   horizon: string;
   threshold: number;
   featureSet: { id: string; version: number; features: number };
+  /** The columns the predictor read, in order. */
+  features: FeatureName[];
   predictor: PredictorDescription;
   folds: WalkForwardFold[];
   /** Every fold's test samples together. */
@@ -132,12 +145,14 @@ export function baselineForecasts(
  * naive baselines fit on the same training window.
  */
 export async function walkForward(
-  series: SupervisedSeries,
+  fullSeries: SupervisedSeries,
   spec: Omit<PredictorSpec, 'inputSize'>,
   options: WalkForwardOptions = {},
   onProgress?: TrainingProgressCallback,
 ): Promise<WalkForwardReport> {
-  const probe = await createPredictor({ ...spec, inputSize: FEATURE_SET.names.length });
+  const subset = resolveFeatureSubset(options.features);
+  const series = projectSeries(fullSeries, subset);
+  const probe = await createPredictor({ ...spec, inputSize: subset.indices.length });
   const lookback = probe.lookback;
   const description = probe.describe();
   probe.dispose();
@@ -212,6 +227,7 @@ export async function walkForward(
     horizon: series.spec.horizon,
     threshold: series.spec.threshold,
     featureSet: { id: FEATURE_SET.id, version: FEATURE_SET.version, features: FEATURE_SET.names.length },
+    features: subset.names,
     predictor: description,
     folds,
     pooled: compareWithBaselines(
