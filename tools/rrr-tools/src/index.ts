@@ -77,6 +77,8 @@ export type { LegacyFixtureGeneratorSchema } from './generators/legacy-fixture/s
 export { createLegacyFixture, LEGACY_SERVICES } from './generators/legacy-fixture/lib/create-legacy-fixture';
 export type { LegacyFixtureOptions, LegacyFixtureSummary } from './generators/legacy-fixture/lib/create-legacy-fixture';
 export { consolidateGenerator, normalizeOptions, pendingServices } from './generators/consolidate/consolidate';
+export { addService, serviceGenerator, type ServiceGeneratorResult } from './generators/service/service';
+export type { ServiceGeneratorSchema } from './generators/service/schema';
 export type { ConsolidateGeneratorSchema } from './generators/consolidate/schema';
 export {
   writeServiceRegistry,

@@ -58,9 +58,42 @@ export function splitLines(output: string): string[] {
   return output.split('\n').filter((line) => line.length > 0);
 }
 
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Answers about objects named by their full id never change (a commit's ancestry, a tree's entries), so each is
+ * asked of git once per process: a consolidation asks the same questions in pre-flight, the import and the tree
+ * phase, and every git process costs a fork of a large Node process.
+ */
+const immutableAnswers = new Map<string, unknown>();
+
+function rememberForObjects<T>(cwd: string, ids: readonly string[], question: string, ask: () => T): T {
+  if (!ids.every((id) => OBJECT_ID.test(id))) return ask();
+  const key = [cwd, question, ...ids].join('\0');
+  if (immutableAnswers.has(key)) return immutableAnswers.get(key) as T;
+  const answer = ask();
+  immutableAnswers.set(key, answer);
+  return answer;
+}
+
 /** True when `ancestor` is reachable from `descendant` (both resolvable revisions). */
 export function isAncestor(cwd: string, ancestor: string, descendant: string): boolean {
-  return gitResult(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] }).exitCode === 0;
+  return rememberForObjects(
+    cwd,
+    [ancestor, descendant],
+    'is-ancestor',
+    () => gitResult(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] }).exitCode === 0,
+  );
+}
+
+/**
+ * Every entry of a commit's or tree's whole tree (`git ls-tree -r -z --full-tree`): `<mode> <type> <id>\t<path>`
+ * records, in git's order. The returned array is shared: do not modify it.
+ */
+export function listTree(cwd: string, treeish: string): readonly string[] {
+  return rememberForObjects(cwd, [treeish], 'ls-tree', () =>
+    splitNul(git(cwd, ['ls-tree', '-r', '-z', '--full-tree', treeish], { raw: true })),
+  );
 }
 
 /** Resolves a revision to a full object id, or null when it does not exist. */

@@ -69,6 +69,8 @@ export interface ModuleReference {
   column: number;
   /** `mock`, `requireActual`, `importActual`… for jest/vi calls. */
   method?: string;
+  /** A jest/vi call given a module factory or value after the path (`jest.mock(path, () => ({ … }))`). */
+  factory?: boolean;
   usage: SpecifierUsage;
 }
 
@@ -119,11 +121,20 @@ export function collectSpecifiers(text: string, fileName: string): ModuleReferen
     return { line: line + 1, column: character + 1 };
   };
 
-  const add = (kind: SpecifierKind, literal: StringLike, usage: SpecifierUsage, method?: string) => {
+  const add = (kind: SpecifierKind, literal: StringLike, usage: SpecifierUsage, method?: string, factory?: boolean) => {
     const start = literal.getStart(sourceFile) + 1;
     if (seen.has(start)) return;
     seen.add(start);
-    references.push({ kind, text: literal.text, start, end: literal.end - 1, ...position(start), usage, method });
+    references.push({
+      kind,
+      text: literal.text,
+      start,
+      end: literal.end - 1,
+      ...position(start),
+      usage,
+      method,
+      ...(factory ? { factory } : {}),
+    });
   };
 
   for (const reference of sourceFile.referencedFiles) {
@@ -181,8 +192,10 @@ export function collectSpecifiers(text: string, fileName: string): ModuleReferen
       const object = callee.expression.text;
       const method = callee.name.text;
       if (object === 'require' && method === 'resolve') add('require-resolve', first, emptyUsage());
-      else if (object === 'jest' && JEST_METHODS.has(method)) add('jest-mock', first, wholeModule(), method);
-      else if (object === 'vi' && VI_METHODS.has(method)) add('vi-mock', first, wholeModule(), method);
+      else if (object === 'jest' && JEST_METHODS.has(method))
+        add('jest-mock', first, wholeModule(), method, call.arguments.length > 1);
+      else if (object === 'vi' && VI_METHODS.has(method))
+        add('vi-mock', first, wholeModule(), method, call.arguments.length > 1);
     }
   };
 

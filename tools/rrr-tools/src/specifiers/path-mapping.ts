@@ -2,8 +2,14 @@ import type { Tree } from '@nx/devkit';
 import type { ProjectInfo } from './project-info';
 import { normalizeWorkspacePath } from './workspace-paths';
 
-/** Where the consolidation records its mapping unless told otherwise; the migration reads it from here. */
-export const DEFAULT_MAPPING_PATH = 'tools/rrr-tools/consolidation-mapping.json';
+/**
+ * Where the consolidation records its mapping: at the workspace root, next to MIGRATION_REPORT.md, so it exists in
+ * any repository (one without a tools/ folder too). The migration reads it from here.
+ */
+export const DEFAULT_MAPPING_PATH = 'consolidation-mapping.json';
+
+/** Where earlier versions recorded it: still read (and moved to DEFAULT_MAPPING_PATH by the next consolidation). */
+export const LEGACY_MAPPING_PATH = 'tools/rrr-tools/consolidation-mapping.json';
 
 /** The serialised form: stable key order so the recorded file diffs cleanly. */
 export interface PathMappingRecord {
@@ -188,6 +194,15 @@ export function readPathMapping(tree: Tree, path: string = DEFAULT_MAPPING_PATH)
     throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
   }
   return PathMapping.fromJSON(record);
+}
+
+/** The recorded mapping at its current location, else at the legacy one; undefined when neither exists. */
+export function findPathMapping(tree: Tree): { path: string; mapping: PathMapping } | undefined {
+  for (const path of [DEFAULT_MAPPING_PATH, LEGACY_MAPPING_PATH]) {
+    const mapping = readPathMapping(tree, path);
+    if (mapping) return { path, mapping };
+  }
+  return undefined;
 }
 
 export function writePathMapping(tree: Tree, path: string, mapping: PathMapping): void {

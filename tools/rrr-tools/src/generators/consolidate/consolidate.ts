@@ -1,5 +1,5 @@
 import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { git, isAncestor, splitNul } from '../../git';
+import { git, isAncestor, listTree } from '../../git';
 import { joinWorkspacePath, normalizeWorkspacePath } from '../../specifiers/workspace-paths';
 import { createBackup, planBackup } from './lib/backup';
 import { commitRenames } from './lib/commit-consolidation';
@@ -87,7 +87,7 @@ function withoutOptionalGitLocks<T>(work: () => T): T {
 }
 
 function trackedFiles(root: string, commit: string): string[] {
-  return splitNul(git(root, ['ls-tree', '-r', '-z', '--full-tree', commit], { raw: true }))
+  return listTree(root, commit)
     .filter((record) => record.split(' ')[1] === 'blob')
     .map((record) => record.slice(record.indexOf('\t') + 1))
     .sort();
@@ -302,8 +302,8 @@ export async function consolidateGenerator(
   logReportSummary(result);
   const changedPaths = tree.listChanges().map((change) => change.path);
 
-  return () => {
-    finishConsolidation(root, {
+  return async () => {
+    await finishConsolidation(root, {
       libraries: result.libraries.map((library) => library.root),
       changedPaths,
       backupPath: backup.path,

@@ -83,4 +83,7 @@ export async function renameGenerator(tree: Tree, options: RenameGeneratorSchema
   return { renames, imports, references };
 }
 
-export default renameGenerator;
+/** The Nx entry point: Nx calls whatever a generator returns as its task, so the result stays with renameGenerator. */
+export default async function renameGeneratorTask(tree: Tree, options: RenameGeneratorSchema): Promise<void> {
+  await renameGenerator(tree, options);
+}

@@ -2,7 +2,12 @@ import { addProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MAPPING_PATH, PathMapping, writePathMapping } from '../../specifiers/path-mapping';
+import {
+  DEFAULT_MAPPING_PATH,
+  LEGACY_MAPPING_PATH,
+  PathMapping,
+  writePathMapping,
+} from '../../specifiers/path-mapping';
 import rewriteLegacySpecifiers from './rewrite-legacy-specifiers';
 
 const LEGACY_TSCONFIG = JSON.stringify({
@@ -27,7 +32,7 @@ const MIGRATED = STALE.replace("'./bar_builder'", "'./bar-builder'")
   .replace("'../../../../src/core/types'", "'@rrr/core'")
   .replace("'@shared/utils'", "'@rrr/core'");
 
-function mergedBranch(): Tree {
+function mergedBranch(mappingPath = DEFAULT_MAPPING_PATH): Tree {
   const tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
   tree.write(
     'tsconfig.base.json',
@@ -89,7 +94,7 @@ function mergedBranch(): Tree {
     },
   ];
   mapping.originalFiles = { 'worktrees/data_pipeline/tsconfig.json': LEGACY_TSCONFIG };
-  writePathMapping(tree, DEFAULT_MAPPING_PATH, mapping);
+  writePathMapping(tree, mappingPath, mapping);
   tree.write(
     'libs/services/data-pipeline/src/sources/fresh.ts',
     "import { buildBar } from './bar-builder';\nexport const f = buildBar;\n",
@@ -115,6 +120,14 @@ describe('rewrite-legacy-specifiers migration', () => {
     ]);
     expect(report?.rewritten).toMatchObject({ import: 3, 'jest-mock': 1 });
     expect(report?.unresolved).toEqual([]);
+  });
+
+  it('finds a mapping recorded at the location earlier versions used (tools/rrr-tools/)', async () => {
+    const tree = mergedBranch(LEGACY_MAPPING_PATH);
+    expect(tree.exists(DEFAULT_MAPPING_PATH)).toBe(false);
+    const report = await rewriteLegacySpecifiers(tree);
+    expect(tree.read('libs/services/data-pipeline/src/sources/price-feed.ts', 'utf-8')).toBe(MIGRATED);
+    expect(report?.rewritten).toMatchObject({ import: 3, 'jest-mock': 1 });
   });
 
   it('is a no-op the second time', async () => {

@@ -1,14 +1,19 @@
 import { formatFiles, logger, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { originalTreeFileSystem, treeFileSystem } from '../../specifiers/file-systems';
 import { createModuleResolver } from '../../specifiers/module-resolver';
-import { DEFAULT_MAPPING_PATH, readPathMapping } from '../../specifiers/path-mapping';
+import {
+  DEFAULT_MAPPING_PATH,
+  findPathMapping,
+  LEGACY_MAPPING_PATH,
+  readPathMapping,
+} from '../../specifiers/path-mapping';
 import { isScriptFile } from '../../specifiers/script-files';
 import { isRelativeSpecifier } from '../../specifiers/workspace-paths';
 import { readWorkspaceProjects, rootTsconfigPath } from '../../specifiers/workspace-projects';
 import { rewriteImports, type RewriteReport } from '../../generators/consolidate/lib/rewrite-imports';
 
 export interface RewriteLegacySpecifiersOptions {
-  /** Where the consolidation recorded its mapping. Default {@link DEFAULT_MAPPING_PATH}. */
+  /** Where the consolidation recorded its mapping. Default {@link DEFAULT_MAPPING_PATH}, else {@link LEGACY_MAPPING_PATH}. */
   mappingPath?: string;
   skipFormat?: boolean;
 }
@@ -24,10 +29,13 @@ export default async function rewriteLegacySpecifiers(
   tree: Tree,
   options: RewriteLegacySpecifiersOptions = {},
 ): Promise<RewriteReport | undefined> {
-  const mappingPath = options.mappingPath ?? DEFAULT_MAPPING_PATH;
-  const mapping = readPathMapping(tree, mappingPath);
+  const found = options.mappingPath
+    ? { path: options.mappingPath, mapping: readPathMapping(tree, options.mappingPath) }
+    : findPathMapping(tree);
+  const mapping = found?.mapping;
   if (!mapping) {
-    logger.info(`No consolidation mapping at ${mappingPath}: nothing to rewrite.`);
+    const looked = options.mappingPath ?? `${DEFAULT_MAPPING_PATH} or ${LEGACY_MAPPING_PATH}`;
+    logger.info(`No consolidation mapping at ${looked}: nothing to rewrite.`);
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../../../git';
 import { initRepo, useHermeticGit, writeFiles, type HermeticGit } from '../../../git/testing/hermetic-git';
-import { commitChanges, commitRenames } from './commit-consolidation';
+import { commitChanges, commitChangesAlongside, commitRenames } from './commit-consolidation';
 
 describe('commit-consolidation', () => {
   let env: HermeticGit;
@@ -80,6 +80,47 @@ describe('commit-consolidation', () => {
         'M\tlibs/nn/tests/predictor.test.ts',
       ]);
       expect(git(root, ['status', '--porcelain'])).toBe('?? notes-of-the-user.txt');
+    });
+  });
+
+  describe('commitChangesAlongside', () => {
+    it('commits what commitChanges would, with the late paths as work left them', async () => {
+      const before = git(root, ['rev-parse', 'HEAD']);
+      writeFileSync(join(root, 'libs/nn/tests/predictor.test.ts'), "import { v } from '../src/predictor-v2';\n");
+      rmSync(join(root, 'libs/nn/package.json'));
+      writeFiles(root, { 'REPORT.md': '# Report\n' });
+
+      const { commit, result } = await commitChangesAlongside(
+        root,
+        { paths: ['libs/nn/tests/predictor.test.ts', 'libs/nn/package.json', 'REPORT.md'], latePaths: ['REPORT.md'] },
+        'rewrite\n',
+        () => {
+          writeFiles(root, { 'REPORT.md': '# Report\n\n## Typecheck\n' });
+          return 42;
+        },
+      );
+
+      expect(result).toBe(42);
+      expect(commit.before).toBe(before);
+      expect(git(root, ['rev-parse', 'HEAD'])).toBe(commit.commit);
+      expect(git(root, ['diff', '--name-status', '--no-renames', before, 'HEAD']).split('\n')).toEqual([
+        'A\tREPORT.md',
+        'D\tlibs/nn/package.json',
+        'M\tlibs/nn/tests/predictor.test.ts',
+      ]);
+      expect(git(root, ['show', 'HEAD:REPORT.md'])).toBe('# Report\n\n## Typecheck');
+      expect(git(root, ['status', '--porcelain'])).toBe('');
+    });
+
+    it('commits nothing when work throws', async () => {
+      const before = git(root, ['rev-parse', 'HEAD']);
+      writeFiles(root, { 'libs/nn/project.json': '{}\n' });
+      await expect(
+        commitChangesAlongside(root, { paths: ['libs/nn/project.json'], latePaths: [] }, 'x\n', () => {
+          throw new Error('typecheck crashed');
+        }),
+      ).rejects.toThrow('typecheck crashed');
+      expect(git(root, ['rev-parse', 'HEAD'])).toBe(before);
     });
   });
 });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitIdentityArgs, git, splitNul } from '../../../git';
+import { commitIdentityArgs, git, GitCommandError, listTree } from '../../../git';
 
 export interface ConsolidationCommit {
   /** HEAD before. */
@@ -37,7 +38,7 @@ export function commitRenames(
 ): ConsolidationCommit | null {
   const before = git(root, ['rev-parse', 'HEAD']);
   const tracked = new Map<string, { mode: string; id: string }>();
-  for (const record of splitNul(git(root, ['ls-tree', '-r', '-z', '--full-tree', before], { raw: true }))) {
+  for (const record of listTree(root, before)) {
     const tab = record.indexOf('\t');
     const [mode, , id] = record.slice(0, tab).split(' ');
     tracked.set(record.slice(tab + 1), { mode, id });
@@ -69,15 +70,90 @@ export function commitChanges(root: string, paths: readonly string[], message: s
   const branch = currentBranch(root);
   const commit = withScratchIndex((env) => {
     git(root, ['read-tree', before], { env });
-    // --remove stages deletions, --add new files; paths that are gone and were never tracked are skipped.
-    git(root, ['update-index', '-z', '--add', '--remove', '--stdin'], {
-      env,
-      input: [...new Set(paths)].map((path) => `${path}\0`).join(''),
-    });
-    const tree = git(root, ['write-tree'], { env });
-    return git(root, [...commitIdentityArgs(root), 'commit-tree', tree, '-p', before, '-F', '-'], { input: message });
+    stage(root, env, paths);
+    return commitIndex(root, env, before, message);
   });
+  return advance(root, before, commit, branch);
+}
+
+// --remove stages deletions, --add new files; paths that are gone and were never tracked are skipped.
+const STAGE_ARGS = ['update-index', '-z', '--add', '--remove', '--stdin'];
+
+function nulList(paths: Iterable<string>): string {
+  return [...new Set(paths)].map((path) => `${path}\0`).join('');
+}
+
+function stage(root: string, env: { GIT_INDEX_FILE: string }, paths: Iterable<string>): void {
+  git(root, STAGE_ARGS, { env, input: nulList(paths) });
+}
+
+function commitIndex(root: string, env: { GIT_INDEX_FILE: string }, before: string, message: string): string {
+  const tree = git(root, ['write-tree'], { env });
+  return git(root, [...commitIdentityArgs(root), 'commit-tree', tree, '-p', before, '-F', '-'], { input: message });
+}
+
+function advance(root: string, before: string, commit: string, branch: string | null): ConsolidationCommit {
   git(root, ['update-ref', '-m', 'consolidate', branch ? `refs/heads/${branch}` : 'HEAD', commit, before]);
   git(root, ['reset', '-q']);
   return { before, commit, branch };
+}
+
+/**
+ * {@link commitChanges}, with `work` run meanwhile: `paths` are staged (every changed file hashed and written —
+ * most of a commit's cost) by a git process on another core while `work` runs here; those of them in `latePaths`,
+ * which `work` may still write, are staged once it is done. The commit holds exactly what commitChanges(paths + latePaths) would.
+ * `work` throwing abandons the commit.
+ */
+export async function commitChangesAlongside<T>(
+  root: string,
+  changes: { paths: readonly string[]; latePaths: readonly string[] },
+  message: string,
+  work: () => T,
+): Promise<{ commit: ConsolidationCommit; result: T }> {
+  const before = git(root, ['rev-parse', 'HEAD']);
+  const branch = currentBranch(root);
+  const scratch = mkdtempSync(join(tmpdir(), 'rrr-commit-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+    git(root, ['read-tree', before], { env });
+    const late = new Set(changes.latePaths.filter((path) => changes.paths.includes(path)));
+    // The list and git's stderr go through files: this thread is busy with `work` and could not feed a pipe.
+    writeFileSync(join(scratch, 'paths'), nulList(changes.paths.filter((path) => !late.has(path))));
+    const input = openSync(join(scratch, 'paths'), 'r');
+    const errors = openSync(join(scratch, 'stderr'), 'w');
+    let staged: Promise<number | null>;
+    try {
+      const child = spawn('git', STAGE_ARGS, {
+        cwd: root,
+        env: { ...process.env, ...env },
+        stdio: [input, 'ignore', errors],
+        windowsHide: true,
+      });
+      staged = new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', resolve);
+      });
+    } finally {
+      closeSync(input);
+      closeSync(errors);
+    }
+    let outcome: { ok: true; result: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, result: work() };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    // Whatever work did, the git process is waited for before its scratch index is deleted.
+    const exitCode = await staged;
+    if (!outcome.ok) throw outcome.error;
+    if (exitCode !== 0) {
+      throw new GitCommandError(STAGE_ARGS, root, exitCode, readFileSync(join(scratch, 'stderr'), 'utf8'));
+    }
+    const result = outcome.result;
+    stage(root, env, late);
+    const commit = commitIndex(root, env, before, message);
+    return { commit: advance(root, before, commit, branch), result };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,13 @@
 import { readJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { join } from 'node:path';
-import { DEFAULT_MAPPING_PATH, readPathMapping } from '../../../specifiers/path-mapping';
+import {
+  DEFAULT_MAPPING_PATH,
+  LEGACY_MAPPING_PATH,
+  PathMapping,
+  readPathMapping,
+  writePathMapping,
+} from '../../../specifiers/path-mapping';
 import {
   affectedProjects,
   consolidateTree,
@@ -152,7 +158,7 @@ describe('consolidateTree', () => {
     expect(tree.exists('src/core/types.ts')).toBe(false);
   });
 
-  it('rewrites imports by resolution: across libraries to the import path, mocks to the exact module', () => {
+  it('rewrites imports by resolution: across libraries to the import path, mocks too when the entry re-exports the module', () => {
     expect(tree.read('libs/services/trading-engine/src/orders/order-manager.ts', 'utf-8')).toBe(
       [
         "import { MAX_POSITION } from '@rrr/risk-management';",
@@ -163,7 +169,7 @@ describe('consolidateTree', () => {
     );
     expect(tree.read('libs/services/trading-engine/src/__tests__/order-manager.test.ts', 'utf-8')).toBe(
       [
-        "jest.mock('../../../risk-management/src/limits/position-limits', () => ({ MAX_POSITION: 1 }));",
+        "jest.mock('@rrr/risk-management', () => ({ MAX_POSITION: 1 }));",
         "import { size } from '../orders/order-manager';",
         '',
       ].join('\n'),
@@ -171,7 +177,7 @@ describe('consolidateTree', () => {
     expect(tree.read('libs/services/risk-management/src/limits/position-limits.ts', 'utf-8')).toContain(
       "import type { Side } from '@rrr/core';",
     );
-    expect(result.report.imports.needsExport.map((n) => n.kind)).toEqual(['jest-mock']);
+    expect(result.report.imports.needsExport).toEqual([]);
     expect(result.report.imports.unresolved).toEqual([]);
   });
 
@@ -202,6 +208,25 @@ describe('consolidateTree', () => {
     expect(mapping?.oldToNew('src/core/math_utils.ts')).toBe('libs/core/src/math-utils.ts');
     expect(mapping?.originalFiles['worktrees/trading_engine/tsconfig.json']).toBe(LEGACY_TSCONFIG);
     expect(mapping?.projects.map((p) => p.name).sort()).toEqual(['core', 'risk-management', 'trading-engine']);
+  });
+
+  it('records it at the root next to the report, even in a repository without a tools/ folder', () => {
+    expect(DEFAULT_MAPPING_PATH).toBe('consolidation-mapping.json');
+    expect(tree.exists('tools')).toBe(false);
+  });
+
+  it('moves a mapping an earlier version recorded under tools/rrr-tools to the root, keeping its entries', () => {
+    const earlier = legacyTree();
+    writePathMapping(
+      earlier,
+      LEGACY_MAPPING_PATH,
+      new PathMapping([['worktrees/gone/a.ts', 'libs/services/gone/a.ts']]),
+    );
+    consolidate(earlier);
+    expect(earlier.exists(LEGACY_MAPPING_PATH)).toBe(false);
+    const mapping = readPathMapping(earlier, DEFAULT_MAPPING_PATH);
+    expect(mapping?.oldToNew('worktrees/gone/a.ts')).toBe('libs/services/gone/a.ts');
+    expect(mapping?.oldToNew('src/core/math_utils.ts')).toBe('libs/core/src/math-utils.ts');
   });
 
   it('keeps the author’s formatting for files that existed, not for the ones it generates', () => {

@@ -5,6 +5,7 @@ import { createModuleResolver } from '../../../specifiers/module-resolver';
 import {
   applyPathMapping,
   DEFAULT_MAPPING_PATH,
+  LEGACY_MAPPING_PATH,
   PathMapping,
   readPathMapping,
   writePathMapping,
@@ -338,12 +339,14 @@ export function consolidateTree(tree: Tree, input: TreeConsolidationInput): Tree
   );
 
   // The mapping the migration reads to bring in-flight branches up to date; an earlier run's entries stay.
-  const recorded = readPathMapping(tree, DEFAULT_MAPPING_PATH);
-  const record = new PathMapping(recorded ? [...recorded.entries()] : []);
+  // A mapping an earlier version recorded under tools/rrr-tools moves to the root with this run's entries.
+  const recorded = [LEGACY_MAPPING_PATH, DEFAULT_MAPPING_PATH].map((path) => readPathMapping(tree, path));
+  const record = new PathMapping(recorded.flatMap((earlier) => (earlier ? [...earlier.entries()] : [])));
   for (const [from, to] of mapping.entries()) record.set(from, to);
   record.projects = projects;
-  record.originalFiles = { ...(recorded?.originalFiles ?? {}), ...originals };
+  record.originalFiles = Object.assign({}, ...recorded.map((earlier) => earlier?.originalFiles ?? {}), originals);
   writePathMapping(tree, DEFAULT_MAPPING_PATH, record);
+  if (recorded[0]) tree.delete(LEGACY_MAPPING_PATH);
 
   const serviceReports: ServiceReport[] = input.services.map((service) => {
     const layout = layouts.get(service.name) as LibraryLayout;

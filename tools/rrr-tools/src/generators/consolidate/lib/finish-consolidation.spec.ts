@@ -76,8 +76,8 @@ describe('finishConsolidation', () => {
     env.dispose();
   });
 
-  it('typechecks, records the result in the report, commits, then removes the merged clean worktrees', () => {
-    const finished = finishConsolidation(root, options({}));
+  it('typechecks, records the result in the report, commits, then removes the merged clean worktrees', async () => {
+    const finished = await finishConsolidation(root, options({}));
     expect(finished.typecheck?.problems).toEqual([]);
     expect(finished.typecheck?.configs).toEqual([
       'libs/services/nn/tsconfig.lib.json',
@@ -92,14 +92,14 @@ describe('finishConsolidation', () => {
     expect(git(root, ['status', '--porcelain'])).toBe('');
   });
 
-  it('fails after committing when the libraries do not typecheck, and keeps the worktrees', () => {
+  it('fails after committing when the libraries do not typecheck, and keeps the worktrees', async () => {
     writeFiles(root, { 'libs/services/nn/src/index.ts': "export const v: number = 'one';\n" });
-    expect(() =>
+    await expect(
       finishConsolidation(
         root,
         options({ changedPaths: [...options({}).changedPaths, 'libs/services/nn/src/index.ts'] }),
       ),
-    ).toThrow(
+    ).rejects.toThrow(
       'The consolidated libraries have 1 type error(s) (listed in MIGRATION_REPORT.md); worktrees were kept. Fix them, or roll back with: nx g @rrr/tools:rollback --backup backups/1',
     );
     expect(readFileSync(join(root, 'MIGRATION_REPORT.md'), 'utf8')).toContain(
@@ -111,8 +111,8 @@ describe('finishConsolidation', () => {
     expect(existsSync(join(root, 'worktrees/nn'))).toBe(true);
   });
 
-  it('never removes worktrees when the typecheck was skipped', () => {
-    const finished = finishConsolidation(root, options({ skipTypecheck: true }));
+  it('never removes worktrees when the typecheck was skipped', async () => {
+    const finished = await finishConsolidation(root, options({ skipTypecheck: true }));
     expect(finished.typecheck).toBeUndefined();
     expect(finished.removal).toBeUndefined();
     expect(existsSync(join(root, 'worktrees/nn'))).toBe(true);

@@ -1,7 +1,7 @@
 import { logger } from '@nx/devkit';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitChanges, type ConsolidationCommit } from './commit-consolidation';
+import { commitChangesAlongside, type ConsolidationCommit } from './commit-consolidation';
 import { discoverWorktrees } from './discover-worktrees';
 import { removeWorktrees, type RemoveWorktreesResult } from './remove-worktrees';
 import { typecheckProjects, type TypecheckResult } from './typecheck-projects';
@@ -25,37 +25,44 @@ export interface FinishedConsolidation {
   removal?: RemoveWorktreesResult;
 }
 
+function typecheckAndReport(root: string, libraries: readonly string[]): TypecheckResult {
+  const typecheck = typecheckProjects(
+    root,
+    libraries.flatMap((library) => [`${library}/tsconfig.lib.json`, `${library}/tsconfig.spec.json`]),
+  );
+  appendFileSync(join(root, REPORT_PATH), '\n' + renderTypecheckSection(typecheck));
+  const errors = typecheck.problems.length;
+  logger.info(
+    `Typecheck of ${typecheck.configs.length} tsconfig(s): ${errors === 0 ? 'no errors' : `${errors} error(s)`} ` +
+      `(${(typecheck.durationMs / 1000).toFixed(1)} s)`,
+  );
+  for (const problem of typecheck.problems.slice(0, 20)) {
+    logger.error(`${problem.file}:${problem.line} TS${problem.code}: ${problem.message.split('\n')[0]}`);
+  }
+  return typecheck;
+}
+
 /**
  * The generator's task, run once Nx has written the tree to disk: typecheck every new library (the result
  * goes into the report), commit the rewrite, and remove the worktrees when asked to — only after a clean
  * typecheck. Type errors fail the command after committing, naming the rollback.
  */
-export function finishConsolidation(root: string, options: FinishConsolidationOptions): FinishedConsolidation {
-  let typecheck: TypecheckResult | undefined;
-  if (!options.skipTypecheck) {
-    typecheck = typecheckProjects(
-      root,
-      options.libraries.flatMap((library) => [`${library}/tsconfig.lib.json`, `${library}/tsconfig.spec.json`]),
-    );
-    appendFileSync(join(root, REPORT_PATH), '\n' + renderTypecheckSection(typecheck));
-    const errors = typecheck.problems.length;
-    logger.info(
-      `Typecheck of ${typecheck.configs.length} tsconfig(s): ${errors === 0 ? 'no errors' : `${errors} error(s)`} ` +
-        `(${(typecheck.durationMs / 1000).toFixed(1)} s)`,
-    );
-    for (const problem of typecheck.problems.slice(0, 20)) {
-      logger.error(`${problem.file}:${problem.line} TS${problem.code}: ${problem.message.split('\n')[0]}`);
-    }
-  }
-  const commit = commitChanges(
+export async function finishConsolidation(
+  root: string,
+  options: FinishConsolidationOptions,
+): Promise<FinishedConsolidation> {
+  // The typecheck runs here while a git process stages the changed files; the report, which gets the typecheck's
+  // result appended, is staged after it.
+  const { commit, result: typecheck } = await commitChangesAlongside(
     root,
-    options.changedPaths,
+    { paths: options.changedPaths, latePaths: [REPORT_PATH] },
     [
       `chore(consolidate): make ${options.services} service libraries, rewrite imports, write registry and report`,
       '',
       `Imports rewritten by resolution, Nx project files, ${REPORT_PATH}. Backup: ${options.backupPath}`,
       '',
     ].join('\n'),
+    () => (options.skipTypecheck ? undefined : typecheckAndReport(root, options.libraries)),
   );
   logger.info(`Committed ${commit.commit.slice(0, 12)} (rewrite) on ${commit.branch ?? 'HEAD'}.`);
   if (typecheck && typecheck.problems.length > 0) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitIdentityArgs, git, isAncestor, revParse } from '../../../git';
+import { commitIdentityArgs, git, isAncestor, listTree, revParse } from '../../../git';
 import type { DiscoveredWorktrees, ServiceWorktree } from './discover-worktrees';
 
 export interface ImportHistoryOptions {
@@ -40,9 +40,19 @@ export interface ImportHistoryResult {
   services: ImportedService[];
 }
 
+/** Every branch head now (one git call for all services): WIP commits may have moved them since discovery. */
+function branchHeads(root: string): Map<string, string> {
+  const heads = new Map<string, string>();
+  for (const line of git(root, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/']).split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) heads.set(line.slice(space + 1), line.slice(0, space));
+  }
+  return heads;
+}
+
 /** The worktree's current HEAD: re-read, since a WIP commit may have moved it since discovery. */
-function currentHead(root: string, service: ServiceWorktree): string | null {
-  if (service.branch) return revParse(root, `refs/heads/${service.branch}`);
+function currentHead(service: ServiceWorktree, heads: ReadonlyMap<string, string>): string | null {
+  if (service.branch) return heads.get(`refs/heads/${service.branch}`) ?? null;
   if (!service.prunable) {
     const head = revParse(service.path, 'HEAD');
     if (head) return head;
@@ -92,10 +102,15 @@ export function importHistory(
   const scratch = options.dryRun ? null : mkdtempSync(join(tmpdir(), 'rrr-import-'));
   const services: ImportedService[] = [];
   let mainTip = mainBefore;
+  let mergeIndexTip: string | undefined;
+  const heads = branchHeads(root);
+  const mainPaths = listTree(root, mainBefore).map((record) => record.slice(record.indexOf('\t') + 1));
+  const importedTargets = new Set<string>();
+  const mergeIndex = scratch ? { GIT_INDEX_FILE: join(scratch, 'merge.index') } : {};
   try {
     for (const service of discovered.services) {
       const target = `${servicesDir}/${service.name}`;
-      const source = currentHead(root, service);
+      const source = currentHead(service, heads);
       const base = { name: service.name, worktree: service.relativePath, branch: service.branch, source, target };
       if (!source) {
         services.push({ ...base, files: 0, moveCommit: null, mergeCommit: null, skipped: 'no-commits' });
@@ -105,14 +120,13 @@ export function importHistory(
         services.push({ ...base, files: 0, moveCommit: null, mergeCommit: null, skipped: 'already-imported' });
         continue;
       }
-      if (git(root, ['ls-tree', '--name-only', mainTip, '--', target]) !== '') {
+      // Main's tip differs from mainBefore only by the services imported above, each under its own target.
+      if (importedTargets.has(target) || mainPaths.some((path) => path === target || path.startsWith(`${target}/`))) {
         throw new Error(
           `${target} already exists in main (${mainTip.slice(0, 12)}); cannot import ${service.relativePath} there`,
         );
       }
-      const files = git(root, ['ls-tree', '-r', '-z', '--name-only', source], { raw: true })
-        .split('\0')
-        .filter(Boolean).length;
+      const files = listTree(root, source).length;
       if (!scratch) {
         services.push({ ...base, files, moveCommit: null, mergeCommit: null });
         continue;
@@ -124,8 +138,8 @@ export function importHistory(
         input: moveMessage(service, source, target),
       });
 
-      const mergeIndex = { GIT_INDEX_FILE: join(scratch, `${service.name}.merge.index`) };
-      git(root, ['read-tree', mainTip], { env: mergeIndex });
+      // One merge index for the whole run: it holds main's tip so far, so each service only adds its prefix.
+      if (mergeIndexTip !== mainTip) git(root, ['read-tree', mainTip], { env: mergeIndex });
       git(root, ['read-tree', `--prefix=${target}/`, `${source}^{tree}`], { env: mergeIndex });
       const mergeTree = git(root, ['write-tree'], { env: mergeIndex });
       const mergeCommit = git(
@@ -136,6 +150,8 @@ export function importHistory(
         },
       );
       mainTip = mergeCommit;
+      mergeIndexTip = mergeCommit;
+      importedTargets.add(target);
       services.push({ ...base, files, moveCommit, mergeCommit });
     }
     if (mainTip !== mainBefore) {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsTree } from 'nx/src/generators/tree';
-import { git, splitNul } from '../../../git';
+import { listTree } from '../../../git';
 import type { ImportHistoryResult } from './import-history';
 import type { PlannedWipCommit } from './preflight';
 
@@ -60,7 +60,7 @@ export function previewImport(
   const services: PreviewedService[] = [];
   for (const service of plan.services) {
     if (service.skipped || !service.source) continue;
-    const entries = splitNul(git(root, ['ls-tree', '-r', '-z', '--full-tree', service.source], { raw: true }))
+    const entries = listTree(root, service.source)
       .map((record) => {
         const tab = record.indexOf('\t');
         const [, type, id] = record.slice(0, tab).split(' ');

@@ -88,13 +88,14 @@ export interface RewriteReport {
   needsExport: NeedsExport[];
 }
 
-/** Mocks must name the module the code under test loads; the package entry is a different module. */
-const DEEP_PATH_KINDS: ReadonlySet<SpecifierKind> = new Set([
-  'jest-mock',
-  'vi-mock',
-  'require-resolve',
-  'module-augmentation',
-]);
+/** These must name the exact module; the package entry is a different one. */
+const DEEP_PATH_KINDS: ReadonlySet<SpecifierKind> = new Set(['require-resolve', 'module-augmentation']);
+
+/** Mock calls: they may name the package entry instead when the entry stands for the mocked module. */
+const MOCK_KINDS: ReadonlySet<SpecifierKind> = new Set(['jest-mock', 'vi-mock']);
+
+/** The prefix of every mock reference left for a person to change, as the report lists it. */
+export const MANUAL_MOCK_CHANGE = 'manual change needed';
 
 interface PlannedExports {
   named: Map<string, boolean>;
@@ -225,6 +226,37 @@ export function rewriteImports(tree: Tree, options: RewriteImportsOptions): Rewr
     byTarget.set(target, existing);
   };
 
+  /**
+   * Why mocking the entry would not stand for mocking `target`, or undefined when it does: the entry re-exports
+   * every export of the target (same origin), so code that imports the package gets the mock — and a factory,
+   * which replaces the whole entry, would not drop anything else the entry exports.
+   */
+  const mockThroughEntry = (
+    entry: string,
+    target: string,
+    importPath: string,
+    reference: ModuleReference,
+  ): string | undefined => {
+    const exported = index.exportedNames(target);
+    const targetDefault = index.origin(target, 'default');
+    if (targetDefault) exported.set('default', targetDefault);
+    if (exported.size === 0) return `${entry} re-exports nothing of it`;
+    const missing = [...exported]
+      .filter(([name, origin]) => {
+        const fromEntry = index.origin(entry, name);
+        return !fromEntry || !sameOrigin(fromEntry, origin);
+      })
+      .map(([name]) => name);
+    if (missing.length > 0) return `${entry} does not re-export ${missing.join(', ')}`;
+    if (reference.factory) {
+      const others = [...index.exportedNames(entry).keys()].filter((name) => !exported.has(name));
+      if (others.length > 0) {
+        return `its factory would replace all of ${importPath}, which also exports ${others.join(', ')}`;
+      }
+    }
+    return undefined;
+  };
+
   const newSpecifier = (file: string, reference: ModuleReference, oldTarget: string): string => {
     const newTarget = mapping.oldToNew(oldTarget);
     const isFilePath = reference.kind === 'reference-path';
@@ -266,6 +298,15 @@ export function rewriteImports(tree: Tree, options: RewriteImportsOptions): Rewr
       return relative;
     }
     if (newTarget === entry) return targetProject.importPath;
+    if (MOCK_KINDS.has(reference.kind)) {
+      const refusal = mockThroughEntry(entry, newTarget, targetProject.importPath, reference);
+      if (refusal === undefined) return targetProject.importPath;
+      needsExport(
+        `${MANUAL_MOCK_CHANGE}: ${reference.kind} of ${newTarget}, a file inside ${targetProject.importPath}, ` +
+          `cannot become ${targetProject.importPath}: ${refusal}`,
+      );
+      return relative;
+    }
     if (DEEP_PATH_KINDS.has(reference.kind)) {
       needsExport(
         `${reference.kind} needs the exact module ${newTarget}, which ${targetProject.importPath} does not stand for`,

@@ -1,5 +1,6 @@
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { SPECIFIER_KINDS, type SpecifierKind } from '../../../specifiers/collect-specifiers';
+import { MANUAL_MOCK_CHANGE } from './rewrite-imports';
 import { REFERENCE_KINDS, type ReferenceKind } from './update-references';
 import {
   renderMigrationReport,
@@ -163,6 +164,29 @@ describe('renderMigrationReport', () => {
       '- `libs/services/neural-network/src/legacy.ts:3` `../../../gone/thing` (import): not found: no file at gone/thing',
     );
     expect(text).toContain('- `worktrees/trading_engine` on `service/trading_engine`: cccccccccccc — 2 file(s)');
+  });
+
+  it("lists mocks of another library's internal file as manual changes, with file:line, apart from the unresolved", () => {
+    const report = data();
+    report.imports.needsExport.push({
+      file: 'libs/services/risk-management/src/__tests__/limit-store.spec.ts',
+      line: 7,
+      specifier: '../../../data-pipeline/src/storage-layer/sqlite-store',
+      kind: 'jest-mock',
+      project: 'data-pipeline',
+      target: 'libs/services/data-pipeline/src/storage-layer/sqlite-store.ts',
+      names: ['*'],
+      reason: `${MANUAL_MOCK_CHANGE}: jest-mock of x, a file inside @rrr/data-pipeline, cannot become @rrr/data-pipeline: no`,
+    });
+    const text = renderMigrationReport(report);
+    const manual = text.slice(text.indexOf('## Manual changes needed'));
+    expect(manual).toContain(
+      '- `libs/services/risk-management/src/__tests__/limit-store.spec.ts:7` `../../../data-pipeline/src/storage-layer/sqlite-store` (jest-mock): jest-mock of x, a file inside @rrr/data-pipeline, cannot become @rrr/data-pipeline: no',
+    );
+    expect(
+      text.slice(text.indexOf('## Unresolved specifiers'), text.indexOf('## Manual changes needed')),
+    ).not.toContain('limit-store.spec.ts');
+    expect(renderMigrationReport(data())).not.toContain('## Manual changes needed');
   });
 
   it('names near-duplicates with their similarity, the boot order and what nx affected marks', () => {

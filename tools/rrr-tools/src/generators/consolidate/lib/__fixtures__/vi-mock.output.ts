@@ -6,4 +6,4 @@ vi.unmock('../sources/bar-builder');
 export const actual = await vi.importActual<typeof import('./tick-stream')>(
   './tick-stream',
 );
-export const mocked = await vi.importMock('../../../../core/src/time/clock');
+export const mocked = await vi.importMock('@rrr/core');
