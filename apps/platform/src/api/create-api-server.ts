@@ -1,5 +1,8 @@
-import type { Clock, EventBus, MetricsRegistry, RrrLogger } from '@rrr/core';
+import type { Clock, Database, EventBus, MetricsRegistry, RrrLogger } from '@rrr/core';
+import type { RiskManagementService } from '@rrr/risk-management';
+import type { TradingEngineService } from '@rrr/trading-engine';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerDashboard } from '../dashboard';
 import { apiSecurityPlugin, resolveApiSecurityOptions, type ApiKeyStore, type ApiSecurityOverrides } from '../security';
 import {
   resolveWsGatewayOptions,
@@ -8,9 +11,18 @@ import {
   type PlaceOrder,
   type WsGatewayOptions,
 } from '../ws';
-import { installErrorHandler } from './error-handler';
+import { answerFrameworkError, installErrorHandler } from './error-handler';
+import { registerOpenApi } from './open-api';
 import { registerHealthRoutes, type HealthSource } from './routes/health-routes';
+import { registerBacktestRoutes, type BacktestRoutesDeps } from './routes/backtest-routes';
+import { registerMarketRoutes } from './routes/market-routes';
 import { registerMetricsRoutes } from './routes/metrics-routes';
+import { registerModelRoutes, type ModelRoutesDeps } from './routes/model-routes';
+import { registerOptimizationRoutes, type OptimizationRoutesDeps } from './routes/optimization-routes';
+import { registerPortfolioRoutes } from './routes/portfolio-routes';
+import { registerRiskRoutes } from './routes/risk-routes';
+import { registerServiceRoutes, type ServiceRoutesDeps } from './routes/service-routes';
+import { registerTradingRoutes } from './routes/trading-routes';
 
 export interface ApiServerDeps {
   logger: RrrLogger;
@@ -25,9 +37,28 @@ export interface ApiServerDeps {
   security?: ApiSecurityOverrides;
   ws?: Partial<WsGatewayOptions>;
   clock?: Clock;
+  // What the /api/v1 route modules read. A module whose dependency is absent is not registered at all (its paths
+  // answer 404 and are missing from /docs/json), so the document always lists exactly what this server serves.
+  /** Market routes (symbols, bars, predictions, signals) and the portfolio's equity curve read the database. */
+  db?: Database;
+  /** Orders, fills, positions and the portfolio (with `db`). */
+  trading?: TradingEngineService;
+  /** Risk limits, usage, VaR, alerts, the circuit breaker and the kill switch. */
+  risk?: RiskManagementService;
+  /** Backtest jobs and stored runs. */
+  backtesting?: BacktestRoutesDeps['backtesting'];
+  /** Trained models (ml_models). */
+  models?: ModelRoutesDeps['models'];
+  /** Portfolio optimisation jobs. */
+  optimizations?: OptimizationRoutesDeps['optimizations'];
+  /** Service states, health and restarts: the registry, and the name this API runs under. */
+  services?: ServiceRoutesDeps;
 }
 
-/** The REST API: routes registered here, started and stopped by the api service. */
+/**
+ * The REST API: routes registered here, started and stopped by the api service. Each /api/v1 route module is a
+ * `registerXRoutes(app, deps)` in ./routes, registered below when its dependencies are given.
+ */
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -35,6 +66,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   });
   const requests = deps.metrics.histogram({
     name: 'rrr_api_request_duration_seconds',
@@ -52,6 +84,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   // Security first: its hooks cover every route, the 404 handler and the WebSocket upgrade.
   const security = resolveApiSecurityOptions(deps.security);
   app.register(apiSecurityPlugin, { apiKeys: deps.apiKeys, options: security });
+  // Before any route: the OpenAPI document collects routes as they are added.
+  registerOpenApi(app, { requireAuthForReads: security.requireAuthForReads });
   const gateway = new WsGateway(
     {
       bus: deps.bus,
@@ -65,7 +99,20 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     resolveWsGatewayOptions(deps.ws),
   );
   app.register(wsGatewayFastifyPlugin, { gateway });
-  registerHealthRoutes(app, deps.health);
-  registerMetricsRoutes(app, deps.metrics);
+  // Every route is added inside this plugin: it loads after @fastify/swagger, whose onRoute hook then sees each one
+  // (a route added to the root right away would be missing from /docs/json).
+  app.register(async (routes) => {
+    registerHealthRoutes(routes, deps.health);
+    registerMetricsRoutes(routes, deps.metrics);
+    if (deps.db) registerMarketRoutes(routes, { db: deps.db });
+    if (deps.trading) registerTradingRoutes(routes, { trading: deps.trading });
+    if (deps.trading && deps.db) registerPortfolioRoutes(routes, { trading: deps.trading, db: deps.db });
+    if (deps.risk) registerRiskRoutes(routes, { risk: deps.risk });
+    if (deps.backtesting) registerBacktestRoutes(routes, { backtesting: deps.backtesting });
+    if (deps.models) registerModelRoutes(routes, { models: deps.models });
+    if (deps.optimizations) registerOptimizationRoutes(routes, { optimizations: deps.optimizations });
+    if (deps.services) registerServiceRoutes(routes, deps.services);
+    registerDashboard(routes);
+  });
   return app;
 }

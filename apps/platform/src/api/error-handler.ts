@@ -1,5 +1,5 @@
 import { isRrrError, RrrError, type FieldProblem } from '@rrr/core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Fastify's schema-validation issues → our field-by-field problems (`body.quantity: must be >= 0`). */
 function validationProblems(error: FastifyError): FieldProblem[] {
@@ -7,7 +7,12 @@ function validationProblems(error: FastifyError): FieldProblem[] {
     const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
     const missing = (issue.params as { missingProperty?: string }).missingProperty;
     const field = [error.validationContext, path, missing].filter(Boolean).join('.');
-    return { field: field || String(error.validationContext ?? 'request'), message: issue.message ?? 'is invalid' };
+    // ajv's enum message does not say which values are allowed; the client needs them to correct the request.
+    const allowed = (issue.params as { allowedValues?: unknown[] }).allowedValues;
+    const message = Array.isArray(allowed)
+      ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+      : (issue.message ?? 'is invalid');
+    return { field: field || String(error.validationContext ?? 'request'), message };
   });
 }
 
@@ -42,4 +47,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       .status(404)
       .send(new RrrError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toJSON());
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: what fails before routing (a path with broken percent-encoding, an over-long
+ * parameter) would otherwise leave in fastify's own shape, past the error handler.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.status(status).send(new RrrError('VALIDATION_FAILED', error.message).toJSON());
 }

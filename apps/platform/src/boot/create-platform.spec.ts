@@ -32,9 +32,14 @@ describe('createPlatform on embedded defaults', () => {
     expect(platform.registry.startOrder()).toEqual([
       'database',
       'event-bus',
+      'signal-recorder',
+      'api-integration',
       'monitoring',
       'data-pipeline',
       'neural-network',
+      'risk-management',
+      'backtesting',
+      'quantum-optimization',
       'trading-engine',
       'api',
     ]);
@@ -63,14 +68,21 @@ describe('createPlatform on embedded defaults', () => {
     expect(body.status).toBe('up');
     expect(Object.keys(body.services).sort()).toEqual([
       'api',
+      'api-integration',
+      'backtesting',
       'data-pipeline',
       'database',
       'event-bus',
       'monitoring',
       'neural-network',
+      'quantum-optimization',
+      'risk-management',
+      'signal-recorder',
       'trading-engine',
     ]);
     expect(body.services.database.details?.dialect).toBe('sqlite');
+    // No exchange or vendor credentials in the environment: connected to nothing, and saying so.
+    expect(body.services['api-integration']).toMatchObject({ status: 'up', details: { idle: true, clients: {} } });
   });
 
   it('GET /health/:service answers for one service and 404s in the error shape for an unknown one', async () => {
@@ -97,5 +109,20 @@ describe('createPlatform on embedded defaults', () => {
     const text = await response.text();
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(text).toMatch(/rrr_api_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} [1-9]/);
+  });
+
+  it('serves the /api/v1 routes over the database and the trading engine, documented at /docs/json', async () => {
+    const symbols = (await (await fetch(`${platform.url()}/api/v1/symbols`)).json()) as {
+      items: { symbol: string; intervals: { interval: string; bars: number }[] }[];
+    };
+    expect(symbols.items.find((s) => s.symbol === 'SPX')?.intervals).toContainEqual(
+      expect.objectContaining({ interval: '1d', bars: 5105 }),
+    );
+    const portfolio = (await (await fetch(`${platform.url()}/api/v1/portfolio`)).json()) as { cash: number };
+    expect(portfolio.cash).toBe(config.paper.initialCash);
+    const doc = (await (await fetch(`${platform.url()}/docs/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/bars', '/api/v1/orders', '/api/v1/portfolio/equity']),
+    );
   });
 });

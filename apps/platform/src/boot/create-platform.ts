@@ -6,16 +6,23 @@ import {
   type PlatformConfig,
   type RrrLogger,
 } from '@rrr/core';
-import { createDataPipelineService } from '@rrr/data-pipeline';
+import { createApiIntegrationService, type ApiIntegrationConfigInput } from '@rrr/api-integration';
+import { createBacktestingService, type BacktestingService } from '@rrr/backtesting';
+import { createDataPipelineService, type LiveFeedConfig } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
-import { createNeuralNetworkService } from '@rrr/neural-network';
+import { createNeuralNetworkService, ModelRegistry } from '@rrr/neural-network';
+import { createQuantumOptimizationService, type QuantumOptimizationService } from '@rrr/quantum-optimization';
+import { createRiskManagementService, type RiskManagementService } from '@rrr/risk-management';
 import { createTradingEngineService, SmaCrossStrategy, type TradingEngineService } from '@rrr/trading-engine';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
 import { ApiKeyStore, type ApiSecurityOverrides } from '../security';
-import type { WsGatewayOptions } from '../ws';
+import { placeOrderUnavailable, type WsGatewayOptions } from '../ws';
+import { acceleratedClock } from './accelerated-clock';
 import { createDatabaseService, type DatabaseService } from './database-service';
 import { createEventBusService, type EventBusService } from './event-bus-service';
+import { createSignalRecorderService } from './signal-recorder-service';
+import { SelectiveServiceRegistry } from './selective-service-registry';
 
 export interface Platform {
   readonly registry: ServiceRegistry;
@@ -29,6 +36,10 @@ export interface Platform {
 /** Settings that have no config key (yet): tests and benchmarks tune the API's limits and timings here. */
 export interface PlatformOptions {
   api?: { security?: ApiSecurityOverrides; ws?: Partial<WsGatewayOptions> };
+  /** Exchanges to connect beyond those with credentials (or at other origins), probe timing, HTTP retries/breaker. */
+  apiIntegration?: Omit<ApiIntegrationConfigInput, 'secrets'>;
+  /** The synthetic live feed's pace (e.g. a short `tickMs` so end-to-end tests see trades and fills within seconds). */
+  liveFeed?: Pick<LiveFeedConfig, 'tickMs'>;
 }
 
 /**
@@ -40,7 +51,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
   // Pairs (BTC-USD, ETH-USD…) get the seeded live feed and the default paper strategy; tickers are daily history.
   const liveSymbols = config.data.symbols.filter((symbol) => /[-/]/.test(symbol));
   let eventBus: EventBusService | undefined;
-  const registry = new ServiceRegistry({
+  // Only the services config `services` names (plus database and event bus) run in this process.
+  const registry = new SelectiveServiceRegistry(config.services, {
     // The registry's log lines carry `service: <name>` themselves.
     logger,
     restart: { maxRestarts: 5, baseDelayMs: 500, maxDelayMs: 30_000 },
@@ -64,6 +76,31 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     );
     return eventBus;
   });
+  // Registered before the services that publish signals, so it is subscribed first among its start level.
+  registry.register(
+    'signal-recorder',
+    (ctx) =>
+      createSignalRecorderService({
+        db: ctx.dependency<DatabaseService>('database').db,
+        bus: ctx.dependency<EventBusService>('event-bus').bus,
+        logger: childLogger(logger, 'signal-recorder'),
+      }),
+    ['database', 'event-bus'],
+  );
+  registry.register(
+    'api-integration',
+    (ctx) =>
+      createApiIntegrationService(
+        {
+          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          metrics,
+          logger: childLogger(logger, 'api-integration'),
+        },
+        // Credentials come from the secrets section, which loadConfig fills from the environment only.
+        { ...options.apiIntegration, secrets: config.secrets },
+      ),
+    ['event-bus'],
+  );
   registry.register(
     'monitoring',
     (ctx) =>
@@ -85,9 +122,14 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           bus: ctx.dependency<EventBusService>('event-bus').bus,
           metrics,
           logger: childLogger(logger, 'data-pipeline'),
+          clock: acceleratedClock(config.data.liveSpeed),
         },
         // The bundled real daily data is loaded once (idempotent); crypto pairs get the seeded live feed.
-        { ...config.data, loadBundled: true, live: { enabled: true, symbols: liveSymbols } },
+        {
+          ...config.data,
+          loadBundled: true,
+          live: { tickMs: config.data.liveTickMs, ...options.liveFeed, enabled: true, symbols: liveSymbols },
+        },
       ),
     ['database', 'event-bus'],
   );
@@ -106,25 +148,69 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
       ),
     ['database', 'event-bus'],
   );
+  registry.register(
+    'risk-management',
+    (ctx) =>
+      createRiskManagementService(
+        {
+          db: ctx.dependency<DatabaseService>('database').db,
+          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          logger: childLogger(logger, 'risk-management'),
+        },
+        { limits: config.risk, symbols: config.data.symbols, initialCash: config.paper.initialCash },
+      ),
+    ['database', 'event-bus'],
+  );
   let trading: TradingEngineService | undefined;
   registry.register(
     'trading-engine',
     (ctx) => {
+      const risk = ctx.dependency<RiskManagementService>('risk-management');
       trading = createTradingEngineService(
         {
           db: ctx.dependency<DatabaseService>('database').db,
           bus: ctx.dependency<EventBusService>('event-bus').bus,
           metrics,
           logger: childLogger(logger, 'trading-engine'),
+          // Every order passes the risk service's pre-trade check, its circuit breaker and kill switch included.
+          risk: risk.preTradeCheck,
           // The default paper strategy: the legacy SMA 20/50 cross on the live crypto feed (its first signal comes
           // after 50 one-minute bars of warm-up).
           strategies: [new SmaCrossStrategy({ fast: 20, slow: 50, symbols: liveSymbols })],
+          // A failed write stops the engine; the registry's restart rebuilds it from the database.
+          onFailure: (error) => ctx.reportFailure(error),
         },
         { symbols: config.data.symbols, paper: config.paper, risk: config.risk },
       );
+      // The kill switch acts through this engine's OMS: risk-management cannot import the trading engine. Read at
+      // each call, since a restart after a failure replaces the engine.
+      const service = trading;
+      risk.attachKillSwitchExecutor({
+        book: () => service.engine.oms.riskSnapshot(Date.now()) ?? { positions: [], openOrders: [] },
+        execute: (actions) => service.engine.oms.executeRiskActions(actions),
+      });
       return trading;
     },
-    ['database', 'event-bus'],
+    ['database', 'event-bus', 'risk-management'],
+  );
+  registry.register(
+    'backtesting',
+    (ctx) =>
+      createBacktestingService(
+        { db: ctx.dependency<DatabaseService>('database').db, logger: childLogger(logger, 'backtesting') },
+        // Jobs from the API: the same defaults and risk limits as `rrr backtest`, one replay at a time.
+        { backtest: config.backtest, riskLimits: config.risk },
+      ),
+    ['database'],
+  );
+  registry.register(
+    'quantum-optimization',
+    (ctx) =>
+      createQuantumOptimizationService({
+        db: ctx.dependency<DatabaseService>('database').db,
+        logger: childLogger(logger, 'quantum-optimization'),
+      }),
+    ['database'],
   );
   let api: ApiService | undefined;
   registry.register(
@@ -138,7 +224,21 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           apiKeys: new ApiKeyStore(ctx.dependency<DatabaseService>('database').db),
           bus: ctx.dependency<EventBusService>('event-bus').bus,
           // WebSocket orders go through the same OMS and pre-trade risk as every other order.
-          placeOrder: (request) => ctx.dependency<TradingEngineService>('trading-engine').submitOrder(request),
+          placeOrder: registry.runs('trading-engine')
+            ? (request) => ctx.dependency<TradingEngineService>('trading-engine').submitOrder(request)
+            : placeOrderUnavailable,
+          trading: registry.runs('trading-engine') ? ctx.dependency<TradingEngineService>('trading-engine') : undefined,
+          risk: registry.runs('risk-management') ? ctx.dependency<RiskManagementService>('risk-management') : undefined,
+          db: ctx.dependency<DatabaseService>('database').db,
+          backtesting: registry.runs('backtesting') ? ctx.dependency<BacktestingService>('backtesting') : undefined,
+          optimizations: registry.runs('quantum-optimization')
+            ? ctx.dependency<QuantumOptimizationService>('quantum-optimization')
+            : undefined,
+          models: new ModelRegistry({
+            db: ctx.dependency<DatabaseService>('database').db,
+            modelsDir: config.models.dir,
+          }),
+          services: { registry, self: 'api' },
           security: { corsOrigins: config.server.corsOrigins, ...options.api?.security },
           ws: options.api?.ws,
         }),
@@ -146,8 +246,14 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
       );
       return api;
     },
-    ['database', 'event-bus', 'trading-engine'],
+    // Route sources are optional: a scaled-out API process serves what runs next to it.
+    [
+      'database',
+      'event-bus',
+      ...registry.present(['trading-engine', 'risk-management', 'backtesting', 'quantum-optimization']),
+    ],
   );
+  registry.checkSelection(config.services);
 
   return {
     registry,

@@ -28,6 +28,7 @@ export function createEventBusService(
           ? await createNatsEventBus({
               url: config.natsUrl,
               stream: config.stream,
+              prefix: config.prefix,
               onHandlerError,
               name: 'rrr-platform',
             })

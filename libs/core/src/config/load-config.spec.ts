@@ -41,7 +41,8 @@ describe('loadConfig defaults', () => {
     expect(config.env).toBe('development');
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [] });
     expect(config.database).toEqual({ sqlitePath: 'data/rrr.db', busyTimeoutMs: 5000, poolMax: 10 });
-    expect(config.bus).toEqual({ kind: 'memory', natsUrl: 'nats://127.0.0.1:4222', stream: 'RRR' });
+    expect(config.services).toEqual(['all']);
+    expect(config.bus).toEqual({ kind: 'memory', natsUrl: 'nats://127.0.0.1:4222', stream: 'RRR', prefix: 'rrr' });
     expect(config.risk).toMatchObject({
       maxPositionPct: 0.2,
       maxOpenPositions: 10,
@@ -68,7 +69,12 @@ describe('loadConfig defaults', () => {
       quoteCurrency: 'USD',
     });
     expect(config.backtest).toEqual({ initialCapital: 100_000, commissionRate: 0.001, slippageBps: 5 });
-    expect(config.data).toEqual({ symbols: ['SPX', 'AAPL', 'BTC-USD', 'ETH-USD'], syntheticSeed: 42 });
+    expect(config.data).toEqual({
+      symbols: ['SPX', 'AAPL', 'BTC-USD', 'ETH-USD'],
+      syntheticSeed: 42,
+      liveTickMs: 1000,
+      liveSpeed: 1,
+    });
     expect(config.secrets).toEqual({});
   });
 
@@ -194,9 +200,15 @@ describe('environment variables', () => {
         RRR_DATA_SYMBOLS: 'BTC-USD,ETH-USD,,',
         RRR_BUS_KIND: 'nats',
         RRR_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+        RRR_SERVICES: 'data-pipeline, monitoring',
+        RRR_BUS_PREFIX: 'rrr.blue',
+        RRR_DATA_LIVE_SPEED: '600',
       },
     });
     expect(config.server.port).toBe(8080);
+    expect(config.services).toEqual(['data-pipeline', 'monitoring']);
+    expect(config.bus.prefix).toBe('rrr.blue');
+    expect(config.data.liveSpeed).toBe(600);
     expect(config.risk.maxPositionPct).toBe(0.25);
     expect(config.risk.alertCooldownMs).toBe(60_000);
     expect(config.paper.makerFeeRate).toBe(-0.0002);

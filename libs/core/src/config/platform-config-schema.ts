@@ -43,6 +43,11 @@ const busSchema = sectionField({
   ),
   // JetStream rejects stream names with whitespace, dots, wildcards or path separators.
   stream: patternField(/^[A-Za-z0-9_-]{1,64}$/, 'a stream name of 1-64 letters, digits, _ or -').default('RRR'),
+  // Topic `bar` travels as subject `<prefix>.bar`; two platforms on one NATS server keep apart with distinct prefixes.
+  prefix: patternField(
+    /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+    'dot-separated tokens of letters, digits, _ or - (no wildcards)',
+  ).default('rrr'),
 });
 
 const loggingSchema = sectionField({
@@ -108,6 +113,13 @@ const dataSchema = sectionField({
   ]),
   // 32 bits: what the seeded generators consume.
   syntheticSeed: integerField(0, 4_294_967_295).default(42),
+  /** Time between two ticks of the synthetic live feed, in real milliseconds. */
+  liveTickMs: integerField(1, MINUTE_MS).default(1000),
+  /**
+   * Simulated time per real time of the synthetic live feed: 1 is real time; 60 makes a one-minute bar every second
+   * (demos, end-to-end tests). The feed's timestamps then run ahead of the wall clock.
+   */
+  liveSpeed: numberField(1, 100_000).default(1),
 });
 
 const modelsSchema = sectionField({
@@ -126,10 +138,21 @@ const secretsSchema = sectionField({
   binanceSecret: secretField(),
 });
 
+/** `all`, or the name of a platform service (`data-pipeline`, `trading-engine`, `api` …). */
+const serviceNameSchema = patternField(
+  /^(all|[a-z][a-z0-9]*(-[a-z0-9]+)*)$/,
+  'all, or a service name such as data-pipeline',
+);
+
 /** The whole platform configuration. Every setting has a default, so `platformConfigSchema.parse({})` is a valid config. */
 export const platformConfigSchema = z.strictObject(
   {
     env: enumField(PLATFORM_ENVIRONMENTS).default('development'),
+    /**
+     * Services this process runs (scale-out: one process per group, sharing a NATS bus and a PostgreSQL database).
+     * The database and the event bus always run; names are checked against the platform's services at start.
+     */
+    services: listField(serviceNameSchema, 'a non-empty list of service names (or all)', 1).default(() => ['all']),
     server: serverSchema.prefault({}),
     database: databaseSchema.prefault({}),
     bus: busSchema.prefault({}),

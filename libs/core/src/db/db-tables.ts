@@ -282,6 +282,19 @@ export const DB_TABLES = {
       revoked_at: 'integer',
     },
   },
+  signals: {
+    columns: {
+      id: 'integer',
+      ts: 'integer',
+      symbol: 'text',
+      source: 'text',
+      direction: 'text',
+      strength: 'real',
+      price: 'real',
+      reason: 'text',
+      created_at: 'integer',
+    },
+  },
 } as const satisfies Record<string, DbTableDefinition>;
 
 export type DbTableName = keyof typeof DB_TABLES;

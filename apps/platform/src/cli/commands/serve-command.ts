@@ -24,8 +24,10 @@ export function serveCommand(io: CliIo, outcome: CliOutcome): CommandModule<obje
       const platform = createPlatform(config, logger);
       const startedAt = performance.now();
       await platform.start();
+      // A scaled-out process may run without the api service: then there is no URL to print.
+      const where = platform.url() === '' ? ' (no API in this process)' : `: ${platform.url()}/health`;
       io.err(
-        `RRRalgorithms is up in ${Math.round(performance.now() - startedAt)} ms: ${platform.url()}/health ` +
+        `RRRalgorithms is up in ${Math.round(performance.now() - startedAt)} ms${where} ` +
           `(services started in order: ${platform.registry.startOrder().join(' → ')})`,
       );
       // The command resolves only after a signal has stopped everything, so the CLI's exit code is the shutdown's.

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApiServer } from '../../api/create-api-server';
+import { createApiServer, type ApiServerDeps } from '../../api/create-api-server';
 import { ApiKeyStore, type ApiSecurityOverrides } from '../../security';
 import { placeOrderUnavailable, type PlaceOrder } from '../place-order';
 import type { WsGatewayOptions } from '../ws-gateway-options';
@@ -26,6 +26,8 @@ export interface ApiTestServerOptions {
   beforeStart?: (apiKeys: ApiKeyStore) => Promise<void>;
   /** Extra routes, registered before the server starts. */
   routes?: (app: FastifyInstance) => void;
+  /** More server deps (the sources of the /api/v1 route modules), built on the server's database and bus. */
+  deps?: (infra: { db: Database; bus: InProcessEventBus }) => Partial<ApiServerDeps> | Promise<Partial<ApiServerDeps>>;
 }
 
 /** The real API server on a loopback ephemeral port, over a temp-file SQLite database and an in-process bus. */
@@ -65,6 +67,7 @@ export async function startApiTestServer(options: ApiTestServerOptions = {}): Pr
     security: options.security,
     ws: options.ws,
     clock: options.clock,
+    ...(await options.deps?.({ db, bus })),
   });
   options.routes?.(app);
   await options.beforeStart?.(apiKeys);

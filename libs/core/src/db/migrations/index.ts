@@ -2,6 +2,7 @@ import { platformSchemaMigration } from './0001-platform-schema';
 import { quarantinedRowsMigration } from './0002-quarantined-rows';
 import { tradingEngineStateMigration } from './0003-trading-engine-state';
 import { apiKeysMigration } from './0004-api-keys';
+import { signalsMigration } from './0005-signals';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -12,4 +13,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   quarantinedRowsMigration,
   tradingEngineStateMigration,
   apiKeysMigration,
+  signalsMigration,
 ];

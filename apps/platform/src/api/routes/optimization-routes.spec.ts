@@ -1,0 +1,100 @@
+import { estimateInputsFromPrices, optimizePortfolio } from '@rrr/quantum-optimization';
+import { eventually } from '../../testing/eventually';
+import { callApi, startJobsPlatform, type JobsPlatform } from '../../testing/start-jobs-platform';
+
+interface Job {
+  id: string;
+  status: string;
+  request: { symbols: string[]; k: number; method: string };
+  inputs: { expectedReturns: number[]; observations: number; firstTs: number; lastTs: number };
+  result: {
+    runs: { method: string; holdings: { symbol: string; weight: number }[]; objective: number }[];
+    winner: { method: string | null };
+  } | null;
+}
+interface ErrorBody {
+  error: { code: string; details?: { problems?: { field: string; message: string }[] } };
+}
+
+describe('optimization routes on the platform', () => {
+  let jobs: JobsPlatform;
+
+  beforeAll(async () => {
+    jobs = await startJobsPlatform();
+  });
+  afterAll(() => jobs?.close());
+
+  it('optimises over the stored SPX and AAPL closes and serves the result', async () => {
+    const started = await callApi<Job>(`${jobs.api}/optimizations`, {
+      method: 'POST',
+      key: jobs.keys.trade,
+      body: { symbols: ['SPX', 'AAPL'], k: 1, method: 'all', seed: 2 },
+    });
+    expect(started.status).toBe(202);
+    expect(started.body.request).toMatchObject({ symbols: ['SPX', 'AAPL'], k: 1, method: 'all' });
+    // SPX and AAPL share AAPL's 1,260 trading days (2013-05-13 … 2018-05-11).
+    expect(started.body.inputs).toMatchObject({
+      observations: 1_259,
+      firstTs: Date.UTC(2013, 4, 13),
+      lastTs: Date.UTC(2018, 4, 11),
+    });
+
+    const done = await eventually(
+      async () => {
+        const job = await callApi<Job>(`${jobs.api}/optimizations/${started.body.id}`);
+        return job.body.status === 'queued' || job.body.status === 'running' ? undefined : job.body;
+      },
+      'the optimisation to finish',
+      15_000,
+    );
+    expect(done.status).toBe('completed');
+
+    const closes = async (symbol: string) =>
+      (
+        await jobs.db.query<{ close: number }>(
+          `SELECT close FROM bars WHERE symbol = ? AND interval = '1d' AND ts >= ? AND ts <= ? ORDER BY ts`,
+          [symbol, Date.UTC(2013, 4, 13), Date.UTC(2018, 4, 11)],
+        )
+      ).map((r) => r.close);
+    const inputs = estimateInputsFromPrices({ SPX: await closes('SPX'), AAPL: await closes('AAPL') });
+    const expected = optimizePortfolio({ ...inputs, k: 1, method: 'all', seed: 2 });
+    expect(done.result?.runs.map((r) => [r.method, r.holdings, r.objective])).toEqual(
+      expected.runs.map((r) => [r.method, r.holdings, r.objective]),
+    );
+    expect(done.result?.winner.method).toBe(expected.winner.method);
+  });
+
+  it('400s naming the field, 401/403 without a trade key, 404 for unknown ids', async () => {
+    const bad = await callApi<ErrorBody>(`${jobs.api}/optimizations`, {
+      method: 'POST',
+      key: jobs.keys.trade,
+      body: { symbols: ['SPX', 'ZZZ'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details?.problems).toEqual([
+      { field: 'symbols', message: 'ZZZ has no 1d bars stored', value: 'ZZZ' },
+    ]);
+    const method = await callApi<ErrorBody>(`${jobs.api}/optimizations`, {
+      method: 'POST',
+      key: jobs.keys.trade,
+      body: { symbols: ['SPX', 'AAPL'], method: 'quantum' },
+    });
+    expect(method.status).toBe(400);
+    expect(method.body.error.details?.problems?.[0].field).toBe('body.method');
+    expect(
+      (await callApi(`${jobs.api}/optimizations`, { method: 'POST', body: { symbols: ['SPX', 'AAPL'] } })).status,
+    ).toBe(401);
+    expect(
+      (
+        await callApi(`${jobs.api}/optimizations`, {
+          method: 'POST',
+          key: jobs.keys.read,
+          body: { symbols: ['SPX', 'AAPL'] },
+        })
+      ).status,
+    ).toBe(403);
+    const missing = await callApi<ErrorBody>(`${jobs.api}/optimizations/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,189 @@
+import { INTERVALS } from '@rrr/core';
+import {
+  OPTIMIZATION_JOB_STATUSES,
+  PORTFOLIO_METHODS,
+  type OptimizationRequest,
+  type QuantumOptimizationService,
+} from '@rrr/quantum-optimization';
+import type { FastifyInstance } from 'fastify';
+import { errorResponses, nullable, symbolSchema, timestampSchema } from '../api-schemas';
+import { rejectUnknownFields } from '../reject-unknown-fields';
+
+export interface OptimizationRoutesDeps {
+  optimizations: QuantumOptimizationService;
+}
+
+const TAGS = ['optimization'];
+const METHODS = [...PORTFOLIO_METHODS, 'all'];
+
+const timeInput = {
+  anyOf: [
+    { type: 'integer', description: 'epoch milliseconds UTC' },
+    { type: 'string', minLength: 1, maxLength: 40, description: 'ISO-8601 date or date-time' },
+  ],
+} as const;
+
+const bodySchema = {
+  type: 'object',
+  required: ['symbols'],
+  description: 'Choose k of the symbols; μ and Σ are estimated from their stored closes on the bar times all share',
+  properties: {
+    symbols: {
+      anyOf: [
+        { type: 'array', items: symbolSchema, minItems: 2, maxItems: 20 },
+        { type: 'string', minLength: 1, maxLength: 400, description: 'comma-separated' },
+      ],
+    },
+    k: { type: 'integer', minimum: 1, description: 'assets to select; default half of them, rounded up' },
+    method: { type: 'string', enum: METHODS, default: 'all' },
+    riskAversion: { type: 'number', minimum: 0, description: 'λ in return − λ·variance; default 1' },
+    seed: { type: 'integer', description: 'seed of QAOA, annealing and tempering; default 1' },
+    interval: { type: 'string', enum: [...INTERVALS], default: '1d' },
+    from: { ...timeInput, description: 'first bar open used; default all stored bars' },
+    to: { ...timeInput, description: 'last bar open used (inclusive)' },
+  },
+} as const;
+
+const holdingSchema = {
+  type: 'object',
+  required: ['symbol', 'weight'],
+  properties: { symbol: { type: 'string' }, weight: { type: 'number' } },
+} as const;
+
+const runSchema = {
+  type: 'object',
+  required: [
+    'method',
+    'holdings',
+    'feasible',
+    'objective',
+    'expectedReturn',
+    'volatility',
+    'evaluations',
+    'wallTimeMs',
+  ],
+  properties: {
+    method: { type: 'string', enum: [...PORTFOLIO_METHODS] },
+    holdings: { type: 'array', items: holdingSchema },
+    bitstring: nullable('string'),
+    feasible: { type: 'boolean', description: 'holds exactly k assets' },
+    objective: { type: 'number', description: 'μᵀw − λ·wᵀΣw' },
+    expectedReturn: { type: 'number' },
+    volatility: { type: 'number' },
+    energy: nullable('number'),
+    approximationRatio: nullable('number'),
+    probabilityOfOptimum: { type: ['number', 'null'], description: 'QAOA: chance one measurement gives the optimum' },
+    expectedEnergy: nullable('number'),
+    evaluations: { type: 'integer' },
+    wallTimeMs: { type: 'number' },
+    notes: { type: 'string' },
+  },
+} as const;
+
+const resultSchema = {
+  type: ['object', 'null'],
+  description: 'null until the job completed',
+  properties: {
+    symbols: { type: 'array', items: { type: 'string' } },
+    k: { type: 'integer' },
+    riskAversion: { type: 'number' },
+    penalty: { type: 'number' },
+    minimumPenalty: { type: 'number' },
+    reference: {
+      type: ['object', 'null'],
+      properties: {
+        bestObjective: { type: 'number' },
+        worstObjective: { type: 'number' },
+        best: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    runs: { type: 'array', items: runSchema },
+    skipped: {
+      type: 'array',
+      items: { type: 'object', properties: { method: { type: 'string' }, reason: { type: 'string' } } },
+    },
+    winner: {
+      type: 'object',
+      properties: { method: nullable('string'), sentence: { type: 'string' } },
+    },
+  },
+} as const;
+
+const jobSchema = {
+  type: 'object',
+  required: ['id', 'status', 'request', 'inputs', 'result', 'submittedAt', 'startedAt', 'finishedAt'],
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string', enum: [...OPTIMIZATION_JOB_STATUSES] },
+    request: {
+      type: 'object',
+      description: 'the request with its defaults applied',
+      properties: {
+        symbols: { type: 'array', items: { type: 'string' } },
+        k: { type: 'integer' },
+        method: { type: 'string' },
+        riskAversion: { type: 'number' },
+        seed: { type: 'integer' },
+        interval: { type: 'string' },
+        from: nullable('integer'),
+        to: nullable('integer'),
+      },
+    },
+    inputs: {
+      type: 'object',
+      description: 'annualised expected returns and covariance of daily log returns',
+      properties: {
+        symbols: { type: 'array', items: { type: 'string' } },
+        expectedReturns: { type: 'array', items: { type: 'number' } },
+        covariance: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+        observations: { type: 'integer', description: 'returns per symbol' },
+        periodsPerYear: { type: 'number' },
+        firstTs: timestampSchema,
+        lastTs: timestampSchema,
+      },
+    },
+    result: resultSchema,
+    error: { type: 'string' },
+    submittedAt: timestampSchema,
+    startedAt: nullable('integer'),
+    finishedAt: nullable('integer'),
+  },
+} as const;
+
+/** `/api/v1/optimizations`: portfolio optimisation jobs on the quantum-optimization service. */
+export function registerOptimizationRoutes(app: FastifyInstance, deps: OptimizationRoutesDeps): void {
+  const { optimizations } = deps;
+
+  app.post<{ Body: OptimizationRequest }>(
+    '/api/v1/optimizations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Start a portfolio optimisation (scope trade): exact, QAOA, annealing, tempering and/or mean-variance',
+        body: bodySchema,
+        response: { 202: jobSchema, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request, reply) => {
+      rejectUnknownFields(request.body, bodySchema, 'optimisation request');
+      return reply.status(202).send(await optimizations.submit(request.body));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/optimizations/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'An optimisation job: status, inputs and (once completed) every method’s result and the winner',
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+        response: { 200: jobSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => optimizations.job(request.params.id),
+  );
+}
