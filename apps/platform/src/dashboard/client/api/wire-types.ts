@@ -1,0 +1,95 @@
+// The JSON the dashboard reads: the REST contract's answers and the WebSocket gateway's event payloads. Domain payloads
+// are the platform's own types (type-only imports: nothing of @rrr/core reaches the browser bundle).
+import type { Bar, Fill, Order, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade } from '@rrr/core';
+
+export type { Bar, Fill, Order, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
+
+export interface ItemList<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface SymbolListing {
+  symbol: string;
+  intervals: { interval: string; bars: number; firstTs: number | null; lastTs: number | null }[];
+}
+
+export interface BarRow {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export interface PositionRow {
+  symbol: string;
+  side?: 'long' | 'short';
+  quantity: number;
+  averagePrice: number;
+  markPrice?: number | null;
+  unrealizedPnl?: number | null;
+  realizedPnl?: number | null;
+  marketValue?: number | null;
+  updatedAt?: number;
+}
+
+export interface PortfolioSnapshot {
+  ts: number;
+  cash: number;
+  equity: number;
+  /** Gross: Σ |quantity| × mark. */
+  exposure: number;
+  /** Gross exposure / equity. */
+  leverage?: number;
+  unrealizedPnl: number;
+  realizedPnl: number;
+  feesPaid: number;
+  /** ≤ 0, a fraction of the peak equity. */
+  drawdown?: number;
+  positions: number;
+}
+
+export interface EquityPoint {
+  ts: number;
+  equity: number;
+  cash?: number;
+  drawdown: number;
+}
+
+export type MetricValue = number | string | boolean | null;
+
+export interface BacktestSummary {
+  id: string;
+  strategy: string;
+  symbols: string[] | string;
+  from: number | null;
+  to: number | null;
+  status: string;
+  createdAt: number;
+  /** The contract's "metrics summary": a few headline figures of the run. */
+  metrics?: Record<string, MetricValue> | null;
+}
+
+export interface BacktestTrade {
+  symbol: string;
+  direction?: string;
+  side?: string;
+  quantity: number;
+  entryTs: number;
+  entryPrice: number;
+  exitTs: number | null;
+  exitPrice: number | null;
+  pnl: number | null;
+  returnPct?: number | null;
+  fees?: number | null;
+}
+
+export interface BacktestDetail extends BacktestSummary {
+  params?: Record<string, MetricValue> | null;
+  benchmark?: Record<string, MetricValue> | null;
+  benchmarkMetrics?: Record<string, MetricValue> | null;
+  equity?: { ts: number; equity: number; drawdown: number }[];
+  trades?: BacktestTrade[];
+}
