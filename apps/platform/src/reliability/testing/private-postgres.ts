@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Debian's PostgreSQL 15 binaries; RRR_TEST_POSTGRES_BIN points elsewhere. */
-export const POSTGRES_BIN_DIR = process.env['RRR_TEST_POSTGRES_BIN'] ?? '/usr/lib/postgresql/15/bin';
+/** The newest of Debian's PostgreSQL versions installed (`/usr/lib/postgresql/<major>/bin`). */
+function debianPostgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
+  majors.sort((a, b) => Number(b) - Number(a));
+  return join(root, majors[0] ?? '15', 'bin');
+}
+
+/** Where initdb, pg_ctl and postgres are; RRR_TEST_POSTGRES_BIN points elsewhere. */
+export const POSTGRES_BIN_DIR = process.env['RRR_TEST_POSTGRES_BIN'] ?? debianPostgresBinDir();
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
