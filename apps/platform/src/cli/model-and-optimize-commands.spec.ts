@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliSandbox } from './testing/cli-sandbox';
 
@@ -22,6 +23,20 @@ describe('rrr model and rrr optimize on the bundled data', () => {
     expect(listed.out).toMatch(
       /aapl-logistic-1d@1\s+logistic\s+AAPL\s+1d\s+active\s+trained 2013-\d\d-\d\d\.\.201[78]-\d\d-\d\d/,
     );
+  }, 60_000);
+
+  it('trains on a feature subset given by --features and stores the subset with the model', async () => {
+    const trained = await cli('model', 'train', '--symbol', 'AAPL', '--features', 'rsi14, macdPct');
+    expect(trained.err).toBe('');
+    expect(trained.code).toBe(0);
+    const dir = /^registered aapl-logistic-1d@\d+ \(active\) in (.+)$/m.exec(trained.out)?.[1];
+    expect(dir).toBeDefined();
+    const descriptor = JSON.parse(readFileSync(join(dir as string, 'model.json'), 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(descriptor)).toContain('["rsi14","macdPct"]');
+
+    const bad = await cli('model', 'evaluate', '--symbol', 'AAPL', '--features', 'rsi14,volumeOfTheMoon');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('volumeOfTheMoon');
   }, 60_000);
 
   it('rejects an unknown model kind and a bad interval before any work', async () => {

@@ -6,6 +6,7 @@ import {
   listModels,
   PREDICTOR_KINDS,
   trainModel,
+  type FeatureName,
   type PredictorKind,
   type TrainingProgress,
 } from '@rrr/neural-network';
@@ -24,6 +25,16 @@ interface ModelArgs extends GlobalArgs {
   horizon?: string;
   param?: string[];
   folds?: number;
+  features?: string;
+}
+
+/** `--features rsi,macd` → the names; validated (unknown names, repeats) by the training code, which names each. */
+function featureList(value: string | undefined): FeatureName[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0) as FeatureName[];
 }
 
 function checkArgs(args: ModelArgs): void {
@@ -58,7 +69,12 @@ export function modelCommand(io: CliIo): CommandModule<object, ModelArgs> {
         .option('interval', { type: 'string', describe: 'bar interval (default 1d)' })
         .option('horizon', { type: 'string', describe: 'label horizon (default one bar)' })
         .option('param', { type: 'string', array: true, describe: 'hyperparameter name=value (repeatable)' })
-        .option('folds', { type: 'number', describe: 'evaluate: walk-forward folds (default 5)' }) as Argv<ModelArgs>,
+        .option('folds', { type: 'number', describe: 'evaluate: walk-forward folds (default 5)' })
+        .option('features', {
+          type: 'string',
+          describe:
+            'train|evaluate: comma-separated feature subset (default all; `rrr model select-features` finds one)',
+        }) as Argv<ModelArgs>,
     handler: async (args) => {
       checkArgs(args);
       const hyperparameters = parseParams(args.param);
@@ -85,6 +101,7 @@ export function modelCommand(io: CliIo): CommandModule<object, ModelArgs> {
           interval: args.interval as Interval | undefined,
           horizon: args.horizon as Interval | undefined,
           hyperparameters,
+          features: featureList(args.features),
         };
         const progress = createProgressReporter(args.action);
         const onProgress = (p: TrainingProgress) => progress.update(progressLine(p), p.message);
