@@ -61,6 +61,16 @@ export class KillSwitch implements TradingHalt {
   }
 
   /**
+   * Takes back a state recorded before a restart (an engaged switch stays engaged across restarts), without an event:
+   * the engagement was announced when it happened, and its orders were executed then.
+   */
+  restore(status: KillSwitchStatus): void {
+    this.current = status.engaged
+      ? { ...status }
+      : { engaged: false, engagedAt: null, by: null, reason: null, flatten: false };
+  }
+
+  /**
    * Engages (or re-engages, which re-issues the actions for the book given) and returns the actions. Positions
    * smaller than the minimum order quantity cannot be ordered away; they are named in the event's `dust`.
    */

@@ -216,6 +216,37 @@ describe('createRiskManagementService', () => {
     expect(published[1]).toMatchObject({ rule: 'kill-switch', severity: 'info' });
   });
 
+  it('keeps an engaged kill switch engaged across a restart, and a released one released', async () => {
+    await create().start();
+    service.attachKillSwitchExecutor({
+      book: () => ({ positions: [], openOrders: [] }),
+      execute: async () => ({ done: 0, failed: [] }),
+    });
+    await service.engageKillSwitch({ reason: 'exchange incident', by: 'ops' });
+    await service.stop();
+
+    await create().start();
+    expect(service.circuitBreaker().killSwitch).toEqual({
+      engaged: true,
+      engagedAt: NOON,
+      by: 'ops',
+      reason: 'exchange incident',
+      flatten: false,
+    });
+    const blocked = service.preTradeCheck.evaluate(buy, snapshotAt(50_000, 0));
+    expect((blocked.rejection?.details as { rule: string }).rule).toBe('kill-switch');
+    expect((await service.health()).status).toBe('degraded');
+    // Only the engagement was announced; the restart itself raised nothing.
+    expect(published.filter((a) => a.rule === 'kill-switch')).toHaveLength(1);
+
+    clock.advance(60_000);
+    await service.releaseKillSwitch('ops');
+    await service.stop();
+    await create().start();
+    expect(service.circuitBreaker().killSwitch.engaged).toBe(false);
+    expect(service.preTradeCheck.evaluate(buy, snapshotAt(50_000, 0)).approved).toBe(true);
+  });
+
   it('restores the book from the stored positions and equity history, and estimates VaR / CVaR over its returns', async () => {
     const equities = [100_000, 101_000, 99_500, 100_200, 98_900, 99_800, 100_400, 99_100];
     for (const [i, equity] of equities.entries()) {

@@ -23,6 +23,7 @@ import { parseUtcTimeOfDay, riskDayStart } from '../risk-period';
 import type { RiskOpenOrder, RiskPosition } from '../risk-snapshot';
 import { equityValueAtRisk, type EquityVar, type EquityVarRequest } from './equity-value-at-risk';
 import { measureRiskUsage, type RiskUsage } from './measure-risk-usage';
+import { KillSwitchJournal } from './kill-switch-journal';
 import { RiskAlertLog } from './risk-alert-log';
 import { RiskBook } from './risk-book';
 
@@ -130,6 +131,7 @@ export function createRiskManagementService(
   }
   const clock = deps.clock ?? systemClock;
   const log = new RiskAlertLog(deps.db);
+  const killSwitchJournal = new KillSwitchJournal(deps.db);
   const book = new RiskBook({ initialCash: config.initialCash, sampleEveryMs: config.equitySampleMs });
   const dayOffsetMs = parseUtcTimeOfDay(limits.circuitBreakerResetUtc);
 
@@ -274,7 +276,7 @@ export function createRiskManagementService(
 
   async function restore(): Promise<void> {
     const since = clock.now() - (config.historyDays ?? 31) * 86_400_000;
-    const [positions, history] = await Promise.all([
+    const [positions, history, killSwitchState] = await Promise.all([
       deps.db.query<{
         symbol: string;
         quantity: number;
@@ -287,7 +289,9 @@ export function createRiskManagementService(
         'SELECT ts, equity FROM portfolio_snapshots WHERE ts >= ? ORDER BY ts, id',
         [since],
       ),
+      killSwitchJournal.latest(),
     ]);
+    if (killSwitchState !== null) killSwitch.restore(killSwitchState);
     book.restore({
       positions: positions.map((p) => ({
         symbol: p.symbol,
@@ -387,6 +391,8 @@ export function createRiskManagementService(
         positions: current.positions,
         openOrders: current.openOrders,
       });
+      // Recorded before the orders go out: a crash mid-way restarts with the switch still engaged.
+      await killSwitchJournal.record(clock.now(), killSwitch.status());
       const result = await executor.execute(actions);
       await settle();
       const cancels = actions.filter((a) => a.kind === 'cancel-order').length;
@@ -402,6 +408,7 @@ export function createRiskManagementService(
 
     async releaseKillSwitch(by, note) {
       const status = killSwitch.release(by, note);
+      await killSwitchJournal.record(clock.now(), status);
       await settle();
       return status;
     },
