@@ -10,3 +10,4 @@ export * from './async-cache';
 export * from './batcher';
 export * from './resource-pool';
 export * from './bundled-worker-script';
+export * from './job-queue';

@@ -1,7 +1,8 @@
+import { JOB_STATUSES, type JobStatus } from '@rrr/core';
 import type { BacktestRequest } from '../api/backtest-request';
 
-export const BACKTEST_JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export type BacktestJobStatus = (typeof BACKTEST_JOB_STATUSES)[number];
+export const BACKTEST_JOB_STATUSES = JOB_STATUSES;
+export type BacktestJobStatus = JobStatus;
 
 /** A backtest submitted to the backtesting service; its id is also the id of the stored run. */
 export interface BacktestJob {

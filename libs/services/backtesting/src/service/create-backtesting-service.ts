@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   ConfigError,
-  ConflictError,
-  NotFoundError,
-  RrrError,
+  JobQueue,
   systemClock,
   type Clock,
   type Database,
@@ -88,12 +85,6 @@ export interface BacktestingService extends Service {
   getRun(id: string): Promise<{ run: BacktestRunRecord; trades: StoredTrade[] }>;
 }
 
-interface RunningJob {
-  job: BacktestJob;
-  controller: AbortController;
-  settled: Promise<void>;
-}
-
 function checkConfig(
   config: BacktestingServiceConfig,
 ): Required<Pick<BacktestingServiceConfig, 'concurrency' | 'maxQueued' | 'yieldEvery' | 'keepFinishedJobs'>> {
@@ -117,9 +108,6 @@ function checkConfig(
   return resolved;
 }
 
-const snapshot = (job: BacktestJob): BacktestJob => ({ ...job });
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * The backtester as a platform service (fastify-style factory): a job runner for `runBacktest` over the platform
  * database. Requests are checked in full before they are queued; at most `concurrency` run at once, the rest wait
@@ -135,7 +123,6 @@ export function createBacktestingService(
   const settings = checkConfig(config);
   const clock = deps.clock ?? systemClock;
   const loader = deps.loader ?? defaultBarLoader(deps.db);
-  const newId = deps.newId ?? randomUUID;
   const backtestDeps: BacktestDeps = {
     db: deps.db,
     loader,
@@ -146,137 +133,58 @@ export function createBacktestingService(
     ...(deps.predict === undefined ? {} : { predict: deps.predict }),
   };
 
-  let started = false;
-  const jobs = new Map<string, BacktestJob>();
-  const queue: BacktestJob[] = [];
-  const running = new Map<string, RunningJob>();
-  const finished: string[] = [];
-  const totals = { completed: 0, failed: 0, cancelled: 0 };
-
-  const finish = (job: BacktestJob, status: 'completed' | 'failed' | 'cancelled', error?: string): void => {
-    job.status = status;
-    job.finishedAt = clock.now();
-    if (error !== undefined) job.error = error;
-    totals[status] += 1;
-    finished.push(job.id);
+  const queue = new JobQueue<BacktestJob>({
+    service: 'backtesting',
+    jobName: 'backtest',
+    unknownJobName: 'backtest job',
+    concurrency: settings.concurrency,
+    maxQueued: settings.maxQueued,
     // Old finished jobs are forgotten; their stored runs still answer progress().
-    while (finished.length > settings.keepFinishedJobs) jobs.delete(finished.shift() as string);
-  };
-
-  const onProgress = (job: BacktestJob) => (progress: BacktestProgress) => {
-    if (progress.phase !== 'run' || progress.total <= 0) return;
-    job.barsProcessed = progress.done;
-    job.barsTotal = progress.total;
-    job.fraction = Math.min(1, progress.done / progress.total);
-  };
-
-  const launch = (job: BacktestJob): void => {
-    job.status = 'running';
-    job.startedAt = clock.now();
-    const controller = new AbortController();
-    const settled = runBacktest(
-      job.request,
-      { ...backtestDeps, signal: controller.signal, newId: () => job.id },
-      onProgress(job),
-    ).then(
-      () => {
-        job.fraction = 1;
-        finish(job, 'completed');
-        deps.logger?.info({ job: job.id, ms: (job.finishedAt ?? 0) - (job.startedAt ?? 0) }, 'backtest completed');
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) {
-          finish(job, 'cancelled', messageOf(controller.signal.reason));
-        } else {
-          finish(job, 'failed', messageOf(error));
-          deps.logger?.warn({ job: job.id, err: error }, 'backtest failed');
-        }
-      },
-    );
-    running.set(job.id, {
-      job,
-      controller,
-      settled: settled.finally(() => {
-        running.delete(job.id);
-        pump();
-      }),
-    });
-  };
-
-  const pump = (): void => {
-    while (started && running.size < settings.concurrency && queue.length > 0) launch(queue.shift() as BacktestJob);
-  };
-
-  const unavailable = (): RrrError =>
-    new RrrError('SERVICE_UNAVAILABLE', 'the backtesting service is not running', {
-      details: { service: 'backtesting' },
-    });
-  const queueFull = (): RrrError =>
-    new RrrError('SERVICE_UNAVAILABLE', `the backtest queue is full (${settings.maxQueued} jobs waiting)`, {
-      details: { service: 'backtesting', queued: queue.length, maxQueued: settings.maxQueued },
-    });
-
-  const knownJob = (id: string): BacktestJob => {
-    const job = jobs.get(id);
-    if (job === undefined) throw new NotFoundError('backtest job', id);
-    return job;
-  };
+    keepFinished: settings.keepFinishedJobs,
+    clock,
+    newId: deps.newId,
+    run: async (job, signal, report) => {
+      const onProgress = (progress: BacktestProgress): void => {
+        if (progress.phase !== 'run' || progress.total <= 0) return;
+        report({
+          barsProcessed: progress.done,
+          barsTotal: progress.total,
+          fraction: Math.min(1, progress.done / progress.total),
+        });
+      };
+      try {
+        await runBacktest(job.request, { ...backtestDeps, signal, newId: () => job.id }, onProgress);
+      } catch (error) {
+        if (!signal.aborted) deps.logger?.warn({ job: job.id, err: error }, 'backtest failed');
+        throw error;
+      }
+      deps.logger?.info({ job: job.id, ms: clock.now() - (job.startedAt ?? 0) }, 'backtest completed');
+      return { fraction: 1 };
+    },
+  });
 
   return {
     async start() {
-      started = true;
-      pump();
+      queue.start();
     },
 
-    async stop() {
-      started = false;
-      for (const job of queue.splice(0)) finish(job, 'cancelled', 'cancelled: the backtesting service stopped');
-      const current = [...running.values()];
-      for (const entry of current) entry.controller.abort(new Error('cancelled: the backtesting service stopped'));
-      await Promise.all(current.map((entry) => entry.settled));
-    },
+    stop: () => queue.stop(),
 
     health(): HealthReport {
-      return {
-        status: started ? 'up' : 'down',
-        details: {
-          queued: queue.length,
-          running: running.size,
-          concurrency: settings.concurrency,
-          maxQueued: settings.maxQueued,
-          ...totals,
-        },
-      };
+      return { status: queue.started ? 'up' : 'down', details: { ...queue.healthDetails() } };
     },
 
     async submit(request) {
-      if (!started) throw unavailable();
-      if (queue.length + running.size >= settings.maxQueued + settings.concurrency) throw queueFull();
+      queue.assertAccepting();
       await checkDataCoverage(resolveBacktestRequest(request, backtestDeps), loader);
-      // Checked again: the service may have stopped, or the queue filled up, while the coverage was read.
-      if (!started) throw unavailable();
-      if (queue.length + running.size >= settings.maxQueued + settings.concurrency) throw queueFull();
-      const job: BacktestJob = {
-        id: newId(),
-        status: 'queued',
-        request,
-        fraction: 0,
-        barsProcessed: 0,
-        barsTotal: null,
-        submittedAt: clock.now(),
-        startedAt: null,
-        finishedAt: null,
-      };
-      jobs.set(job.id, job);
-      queue.push(job);
-      pump();
-      return snapshot(job);
+      // submit checks again: the service may have stopped, or the queue filled up, while the coverage was read.
+      return queue.submit({ request, fraction: 0, barsProcessed: 0, barsTotal: null });
     },
 
-    job: (id) => snapshot(knownJob(id)),
+    job: (id) => queue.get(id),
 
     async progress(id) {
-      const job = jobs.get(id);
+      const job = queue.find(id);
       if (job !== undefined) {
         return {
           id,
@@ -298,18 +206,7 @@ export function createBacktestingService(
       };
     },
 
-    cancel(id) {
-      const job = knownJob(id);
-      if (job.status === 'queued') {
-        queue.splice(queue.indexOf(job), 1);
-        finish(job, 'cancelled', 'cancelled before it started');
-      } else if (job.status === 'running') {
-        running.get(id)?.controller.abort(new Error('cancelled on request'));
-      } else {
-        throw new ConflictError(`backtest ${id} is already ${job.status}`, { id, status: job.status });
-      }
-      return snapshot(job);
-    },
+    cancel: (id) => queue.cancel(id),
 
     listRuns: (filter) => listBacktestRuns(deps.db, filter),
     getRun: (id) => loadBacktestRun(deps.db, id),
