@@ -300,7 +300,7 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
     recordBenchmark();
   };
 
-  // The per-bar work around engine.processBar is split into synchronous halves, so a bar costs the engine's awaits
+  // The per-bar work around engine.processBarNow is split into synchronous halves, so a bar costs the engine's awaits
   // and no extra async frame of ours.
   const beforeBar = (bar: Bar): void => {
     if (config.signal?.aborted === true) throw config.signal.reason ?? new Error('backtest aborted');
@@ -364,13 +364,16 @@ export async function runEventBacktest(config: EventBacktestConfig): Promise<Eve
     for (let i = 0; i < merged.length; i += 1) {
       const bar = merged[i];
       beforeBar(bar);
-      afterBar(bar, await engine.processBar(bar));
+      // With the in-memory store and the paper exchange a bar usually completes at once: no await, no microtask turn.
+      const outcome = engine.processBarNow(bar);
+      afterBar(bar, outcome instanceof Promise ? await outcome : outcome);
       if (yieldEvery > 0 && barsProcessed % yieldEvery === 0) await yieldToEventLoop();
     }
   } else {
     for await (const bar of mergeBarStreams(config.feeds)) {
       beforeBar(bar);
-      afterBar(bar, await engine.processBar(bar));
+      const outcome = engine.processBarNow(bar);
+      afterBar(bar, outcome instanceof Promise ? await outcome : outcome);
       if (yieldEvery > 0 && barsProcessed % yieldEvery === 0) await yieldToEventLoop();
     }
   }

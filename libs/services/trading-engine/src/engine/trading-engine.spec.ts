@@ -107,3 +107,48 @@ describe('TradingEngine on five years of AAPL daily bars (SMA 20/50 cross)', () 
     }
   });
 });
+
+describe('TradingEngine answering at once (in-memory store, paper exchange)', () => {
+  it('processes every bar and order without a promise, with the fills of processBar, each order stored before it is returned', async () => {
+    const bars = aapl.slice(0, 600);
+    const store = new InMemoryTradingStore();
+    const clock = new ManualClock(bars[0].ts);
+    const engine = engineFor(store, [new SmaCrossStrategy()], clock);
+    await engine.start();
+    let promises = 0;
+    let submitted = 0;
+    for (const bar of bars) {
+      clock.set(bar.ts + INTERVAL_MS[bar.interval]);
+      const outcome = engine.processBarNow(bar);
+      if (outcome instanceof Promise) {
+        promises += 1;
+        await outcome;
+        continue;
+      }
+      for (const execution of outcome.executions) {
+        if (execution.status !== 'submitted') continue;
+        submitted += 1;
+        expect(execution.order.status).toBe('accepted');
+        expect(await store.getOrder(execution.order.id)).toEqual(execution.order);
+      }
+    }
+    await engine.stop();
+    expect(promises).toBe(0);
+    expect(submitted).toBeGreaterThan(5);
+    expect(await store.listFills()).toEqual((await backtest(new InMemoryTradingStore(), bars)).fills);
+  });
+
+  it('continues asynchronously from where a strategy has to wait, with the same fills', async () => {
+    const bars = aapl.slice(0, 600);
+    const sma = new SmaCrossStrategy();
+    const waiting: Strategy = {
+      id: sma.id,
+      warmupBars: sma.warmupBars,
+      onBar: (bar, context) => Promise.resolve(sma.onBar(bar, context)),
+    };
+    const viaPromises = await backtest(new InMemoryTradingStore(), bars, [waiting]);
+    const direct = await backtest(new InMemoryTradingStore(), bars);
+    expect(viaPromises.fills.length).toBeGreaterThan(5);
+    expect(viaPromises.fills).toEqual(direct.fills);
+  });
+});

@@ -13,12 +13,13 @@ import type { ExchangeAdapter } from '../exchange/exchange-adapter';
 import { SignalExecutor, type ExecutionOutcome, type ProtectiveStopOptions } from '../execution/signal-executor';
 import type { PositionSizer } from '../execution/position-sizer';
 import { OrderManager, type TradingLogger, type TradingTopic } from '../oms/order-manager';
+import { isPromise, type MaybePromise } from '../oms/maybe-promise';
 import type { IdGenerator } from '../oms/sequential-ids';
 import type { SessionCalendar } from '../orders/session-calendar';
 import { Portfolio, type PortfolioSnapshot } from '../portfolio/portfolio';
 import type { PreTradeCheck } from '../risk/pre-trade-check';
 import type { TradingStore } from '../store/trading-store';
-import type { Strategy } from '../strategies/strategy';
+import type { Strategy, StrategyContext } from '../strategies/strategy';
 
 /** Topics the engine publishes: the OMS's (orders, fills, positions) and the strategies' signals. */
 export type EngineTopic = TradingTopic | 'signal';
@@ -64,6 +65,20 @@ export interface BarOutcome {
   executions: ExecutionOutcome[];
 }
 
+/** Where processing a bar stands: which strategy, which of its signals; resumed after a step had to wait. */
+interface BarRun {
+  bar: Bar;
+  now: number;
+  context: StrategyContext;
+  signals: Signal[];
+  executions: ExecutionOutcome[];
+  strategy: number;
+  produced: readonly Signal[] | undefined;
+  signal: number;
+}
+
+const NO_SIGNALS: readonly Signal[] = [];
+
 function checkConfig(config: TradingEngineConfig): void {
   const problems: FieldProblem[] = [];
   if (!/^[A-Z0-9]{2,12}$/.test(config.quoteCurrency)) {
@@ -104,6 +119,7 @@ export class TradingEngine {
   /** Bars each strategy has seen, per symbol (for its warm-up). */
   private readonly barsSeen = new Map<Strategy, Map<string, number>>();
   private lastSnapshotTs: number | undefined;
+  private readonly positionOf = (symbol: string): number => this.portfolio.quantity(symbol);
   private started = false;
 
   constructor(deps: TradingEngineDeps, config: TradingEngineConfig) {
@@ -165,38 +181,96 @@ export class TradingEngine {
   }
 
   async processBar(bar: Bar): Promise<BarOutcome> {
-    await this.oms.onBar(bar);
+    return this.processBarNow(bar);
+  }
+
+  /**
+   * processBar, answering at once when nothing on the way waits for I/O (in-memory store, paper exchange, strategies
+   * that answer synchronously): a backtest's bar then costs no microtask turns. Otherwise the same steps continue
+   * asynchronously from where one had to wait.
+   */
+  processBarNow(bar: Bar): MaybePromise<BarOutcome> {
+    const followUps = this.oms.onBarNow(bar);
+    if (followUps !== undefined) return followUps.then(() => this.runStrategies(this.startBar(bar)));
+    return this.runStrategies(this.startBar(bar));
+  }
+
+  private startBar(bar: Bar): BarRun {
     this.executor.observeClose(bar.symbol, bar.close);
     const now = this.deps.clock.now();
-    const signals: Signal[] = [];
-    const executions: ExecutionOutcome[] = [];
-    const context = { now, position: (symbol: string) => this.portfolio.quantity(symbol) };
-    for (const strategy of this.strategies) {
-      if (strategy.symbols !== undefined && !strategy.symbols.includes(bar.symbol)) continue;
-      let seenBySymbol = this.barsSeen.get(strategy);
-      if (seenBySymbol === undefined) {
-        seenBySymbol = new Map();
-        this.barsSeen.set(strategy, seenBySymbol);
+    return {
+      bar,
+      now,
+      context: { now, position: this.positionOf },
+      signals: [],
+      executions: [],
+      strategy: 0,
+      produced: undefined,
+      signal: 0,
+    };
+  }
+
+  /** Runs the strategies (and their signals through the executor) from where `run` stands. */
+  private runStrategies(run: BarRun): MaybePromise<BarOutcome> {
+    const { bar } = run;
+    for (; run.strategy < this.strategies.length; run.strategy += 1, run.produced = undefined, run.signal = 0) {
+      if (run.produced === undefined) {
+        const strategy = this.strategies[run.strategy];
+        if (strategy.symbols !== undefined && !strategy.symbols.includes(bar.symbol)) continue;
+        const seen = this.countBar(strategy, bar.symbol);
+        const result = strategy.onBar(bar, run.context);
+        // Indicators are fed from the first bar; their signals count only once the declared warm-up is complete.
+        const warm = seen >= strategy.warmupBars;
+        if (!Array.isArray(result)) {
+          return result.then((produced) => {
+            run.produced = warm ? produced : NO_SIGNALS;
+            return this.runStrategies(run);
+          });
+        }
+        run.produced = warm ? result : NO_SIGNALS;
       }
-      const seen = (seenBySymbol.get(bar.symbol) ?? 0) + 1;
-      seenBySymbol.set(bar.symbol, seen);
-      const result = strategy.onBar(bar, context);
-      // Most strategies answer synchronously; awaiting a plain array would still cost a turn of the microtask queue.
-      const produced = Array.isArray(result) ? result : await result;
-      // Indicators are fed from the first bar; their signals count only once the declared warm-up is complete.
-      if (seen < strategy.warmupBars) continue;
-      for (const signal of produced) {
-        signals.push(signal);
+      while (run.signal < run.produced.length) {
+        const signal = run.produced[run.signal];
+        run.signal += 1;
+        run.signals.push(signal);
         this.deps.publish?.('signal', { ...signal });
-        executions.push(await this.executor.execute(signal));
+        const outcome = this.executor.executeNow(signal);
+        if (isPromise(outcome)) {
+          return outcome.then((execution) => {
+            run.executions.push(execution);
+            return this.runStrategies(run);
+          });
+        }
+        run.executions.push(outcome);
       }
     }
-    this.portfolio.recordEquity(now);
-    if (this.snapshotDue(now)) await this.snapshot();
-    if (this.deps.exchange.capabilities.fillsAtBarClose === true && executions.some((e) => e.status === 'submitted')) {
-      await this.oms.onBarClose(bar);
+    return this.finishBar(run);
+  }
+
+  private countBar(strategy: Strategy, symbol: string): number {
+    let seenBySymbol = this.barsSeen.get(strategy);
+    if (seenBySymbol === undefined) {
+      seenBySymbol = new Map();
+      this.barsSeen.set(strategy, seenBySymbol);
     }
-    return { signals, executions };
+    const seen = (seenBySymbol.get(symbol) ?? 0) + 1;
+    seenBySymbol.set(symbol, seen);
+    return seen;
+  }
+
+  private finishBar(run: BarRun): MaybePromise<BarOutcome> {
+    const { bar, now, signals, executions } = run;
+    this.portfolio.recordEquity(now);
+    const outcome: BarOutcome = { signals, executions };
+    let pending: Promise<unknown> | undefined;
+    if (this.snapshotDue(now)) {
+      const stored = this.snapshotNow();
+      if (isPromise(stored)) pending = stored;
+    }
+    if (this.deps.exchange.capabilities.fillsAtBarClose === true && executions.some((e) => e.status === 'submitted')) {
+      pending = pending === undefined ? this.oms.onBarClose(bar) : pending.then(() => this.oms.onBarClose(bar));
+    }
+    return pending === undefined ? outcome : pending.then(() => outcome);
   }
 
   async processTrade(trade: Trade): Promise<void> {
@@ -209,10 +283,22 @@ export class TradingEngine {
 
   /** Stores a portfolio snapshot now and returns it. */
   async snapshot(): Promise<PortfolioSnapshot> {
+    return this.snapshotNow();
+  }
+
+  /** snapshot, stored at once when the store writes at once. */
+  private snapshotNow(): MaybePromise<PortfolioSnapshot> {
     const snapshot = this.portfolio.snapshot(this.deps.clock.now());
-    await this.deps.store.write({ snapshots: [snapshot] });
-    this.lastSnapshotTs = snapshot.ts;
-    return snapshot;
+    const { store } = this.deps;
+    if (store.writeNow !== undefined) {
+      store.writeNow({ snapshots: [snapshot] });
+      this.lastSnapshotTs = snapshot.ts;
+      return snapshot;
+    }
+    return store.write({ snapshots: [snapshot] }).then(() => {
+      this.lastSnapshotTs = snapshot.ts;
+      return snapshot;
+    });
   }
 
   /** At most one snapshot per `snapshotEveryMs` (per instant when 0: several symbols' bars share a close). */

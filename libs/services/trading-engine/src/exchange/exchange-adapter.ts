@@ -66,7 +66,8 @@ export interface ExchangeAdapter {
   setListener(listener: ExecutionListener): void;
   start(): Promise<void>;
   stop(): Promise<void>;
-  submit(order: OmsOrder): Promise<VenueAck>;
+  /** An in-process venue may answer at once (the paper exchange); a remote one returns a promise. */
+  submit(order: OmsOrder): VenueAck | Promise<VenueAck>;
   cancel(order: OmsOrder): Promise<CancelAck>;
   /** Replaces the working order's quantity / prices with the modified ones. */
   modify(order: OmsOrder): Promise<void>;

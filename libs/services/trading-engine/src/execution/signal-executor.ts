@@ -1,6 +1,7 @@
 import { DOMAIN_LIMITS, isRrrError, type OrderRequest, type OrderSide, type Signal } from '@rrr/core';
 import { fixedStopPrice, takeProfitPrice } from '@rrr/risk-management';
 import { createHash } from 'node:crypto';
+import { isPromise, type MaybePromise } from '../oms/maybe-promise';
 import type { OmsOrder } from '../orders/oms-order';
 import type { Portfolio } from '../portfolio/portfolio';
 import { fixedFractionSizer, type PositionSizer } from './position-sizer';
@@ -8,6 +9,8 @@ import { fixedFractionSizer, type PositionSizer } from './position-sizer';
 /** The part of the OMS the executor uses. */
 export interface OrderSubmitter {
   submitOrder(request: OrderRequest, options?: { strategyId?: string }): Promise<OmsOrder>;
+  /** submitOrder answering at once when it can (the OrderManager's); used instead of submitOrder when present. */
+  submitOrderNow?(request: OrderRequest, options?: { strategyId?: string }): MaybePromise<OmsOrder>;
   getWorkingOrders(): OmsOrder[];
 }
 
@@ -86,6 +89,11 @@ export class SignalExecutor {
   }
 
   async execute(signal: Signal): Promise<ExecutionOutcome> {
+    return this.executeNow(signal);
+  }
+
+  /** execute, answering at once when the OMS does (in-memory store, paper exchange). */
+  executeNow(signal: Signal): MaybePromise<ExecutionOutcome> {
     const { symbol } = signal;
     const strategyId = signal.source;
     const pending = this.oms
@@ -128,22 +136,39 @@ export class SignalExecutor {
       }
     }
     request.clientOrderId = clientOrderIdFor(strategyId, symbol, signal.ts);
+    let submitted: MaybePromise<OmsOrder>;
     try {
-      return { status: 'submitted', order: await this.oms.submitOrder(request, { strategyId }) };
+      submitted =
+        this.oms.submitOrderNow === undefined
+          ? this.oms.submitOrder(request, { strategyId })
+          : this.oms.submitOrderNow(request, { strategyId });
     } catch (error) {
-      if (
-        isRrrError(error) &&
-        (error.code === 'RISK_REJECTED' || error.code === 'ORDER_INVALID' || error.code === 'CONFLICT')
-      ) {
-        return { status: 'refused', code: error.code, reason: error.message };
-      }
-      throw error;
+      return refusalOutcome(error);
     }
+    if (isPromise(submitted)) return submitted.then(submittedOutcome, refusalOutcome);
+    return submittedOutcome(submitted);
   }
 
   private order(symbol: string, side: OrderSide, quantity: number, reduceOnly: boolean): OrderRequest {
-    return { symbol, side, type: 'market', quantity, ...(reduceOnly ? { reduceOnly: true } : {}) };
+    const request: OrderRequest = { symbol, side, type: 'market', quantity };
+    if (reduceOnly) request.reduceOnly = true;
+    return request;
   }
+}
+
+function submittedOutcome(order: OmsOrder): ExecutionOutcome {
+  return { status: 'submitted', order };
+}
+
+/** A refusal of the order is an outcome; any other failure is thrown on. */
+function refusalOutcome(error: unknown): ExecutionOutcome {
+  if (
+    isRrrError(error) &&
+    (error.code === 'RISK_REJECTED' || error.code === 'ORDER_INVALID' || error.code === 'CONFLICT')
+  ) {
+    return { status: 'refused', code: error.code, reason: error.message };
+  }
+  throw error;
 }
 
 /** `<strategy>:<symbol>:<ts>`, hashed when longer than an id may be. */

@@ -32,7 +32,8 @@ import { dailySessionCalendar, type SessionCalendar } from '../orders/session-ca
 import { reviseOrder, transitionOrder } from '../orders/transition-order';
 import type { Portfolio } from '../portfolio/portfolio';
 import { allowAllPreTradeCheck, type PreTradeCheck } from '../risk/pre-trade-check';
-import type { OrderQuery, TradingStore, TradingStoreChanges } from '../store/trading-store';
+import type { OrderQuery, OrderWrite, TradingStore, TradingStoreChanges } from '../store/trading-store';
+import { isPromise, type MaybePromise } from './maybe-promise';
 import { orderRejectionRecord, rejectionProblems } from './order-rejection';
 import { sequentialIds, type IdGenerator } from './sequential-ids';
 import { symbolParts } from '../portfolio/symbol-parts';
@@ -230,13 +231,22 @@ export class OrderManager {
    * which leaves only a rejection record; ConflictError when the client order id names a different request.
    */
   async submitOrder(input: unknown, options: SubmitOrderOptions = {}): Promise<OmsOrder> {
+    return this.submitOrderNow(input, options);
+  }
+
+  /**
+   * submitOrder, answering at once when the store and the venue do (the in-memory store and the paper exchange, as in
+   * a backtest), else with a promise: the same checks, the same writes in the same order, the order acknowledged only
+   * after its writes were applied. A refused request then throws instead of rejecting.
+   */
+  submitOrderNow(input: unknown, options: SubmitOrderOptions = {}): MaybePromise<OmsOrder> {
     this.assertHealthy();
     const clientOrderId = (input as { clientOrderId?: unknown } | null)?.clientOrderId;
     if (typeof clientOrderId !== 'string') return this.submitRequest(input, options);
     return this.withClientOrderIdLock(clientOrderId, () => this.submitRequest(input, options, clientOrderId));
   }
 
-  private async submitRequest(input: unknown, options: SubmitOrderOptions, clientOrderId?: string): Promise<OmsOrder> {
+  private submitRequest(input: unknown, options: SubmitOrderOptions, clientOrderId?: string): MaybePromise<OmsOrder> {
     const now = this.clock.now();
     const problems = this.validate(input);
     if (problems.length > 0) {
@@ -244,19 +254,47 @@ export class OrderManager {
     }
     const request = input as OrderRequest;
     const fingerprint = orderRequestFingerprint(request);
-    if (clientOrderId !== undefined) {
-      const existing = await this.findByClientOrderId(clientOrderId);
-      if (existing !== undefined) {
-        if (existing.requestFingerprint !== fingerprint) {
-          throw new ConflictError(
-            `client order id ${clientOrderId} already names order ${existing.id}, submitted with a different request`,
-            { clientOrderId, orderId: existing.id },
-          );
-        }
-        await this.inFlight.get(existing.id);
-        return { ...(this.working.get(existing.id) ?? this.recent.get(existing.id) ?? existing) };
-      }
+    if (clientOrderId === undefined) return this.placeOrder(input, request, fingerprint, now, options);
+    const existing = this.findByClientOrderId(clientOrderId);
+    if (isPromise(existing)) {
+      return existing.then((found) =>
+        this.retryOrPlace(found, clientOrderId, input, request, fingerprint, now, options),
+      );
     }
+    return this.retryOrPlace(existing, clientOrderId, input, request, fingerprint, now, options);
+  }
+
+  /** A client order id already known answers with its order (same request) or CONFLICT; a new one is placed. */
+  private retryOrPlace(
+    existing: OmsOrder | undefined,
+    clientOrderId: string,
+    input: unknown,
+    request: OrderRequest,
+    fingerprint: string,
+    now: number,
+    options: SubmitOrderOptions,
+  ): MaybePromise<OmsOrder> {
+    if (existing === undefined) return this.placeOrder(input, request, fingerprint, now, options);
+    if (existing.requestFingerprint !== fingerprint) {
+      throw new ConflictError(
+        `client order id ${clientOrderId} already names order ${existing.id}, submitted with a different request`,
+        { clientOrderId, orderId: existing.id },
+      );
+    }
+    const current = (): OmsOrder => ({
+      ...(this.working.get(existing.id) ?? this.recent.get(existing.id) ?? existing),
+    });
+    const inFlight = this.inFlight.get(existing.id);
+    return inFlight === undefined ? current() : inFlight.then(current);
+  }
+
+  private placeOrder(
+    input: unknown,
+    request: OrderRequest,
+    fingerprint: string,
+    now: number,
+    options: SubmitOrderOptions,
+  ): MaybePromise<OmsOrder> {
     const reduceOnlyProblem = this.reduceOnlyProblem(request);
     if (reduceOnlyProblem !== undefined) {
       return this.refuse(new ValidationError('order request', [reduceOnlyProblem], 'ORDER_INVALID'), input, now);
@@ -265,16 +303,23 @@ export class OrderManager {
     if (verdict !== undefined) return this.refuse(verdict, input, now);
 
     const entry = this.newOrder(request, fingerprint, now, options.strategyId);
-    const exits = this.bracketExits(entry, now);
-    for (const order of [entry, ...exits]) this.remember(order);
-    const inserted = this.persist({ orders: [entry, ...exits].map((order) => ({ order, expectedVersion: null })) }, [
-      ['order.submitted', entry],
-    ]);
+    this.remember(entry);
+    const orders: OrderWrite[] = [{ order: entry, expectedVersion: null }];
+    if (entry.bracket !== undefined) {
+      for (const exit of this.bracketExits(entry, now)) {
+        this.remember(exit);
+        orders.push({ order: exit, expectedVersion: null });
+      }
+    }
+    const inserted = this.persist({ orders }, [['order.submitted', entry]]);
+    if (inserted === undefined) return this.send(entry);
     // Write-ahead: a remote venue sees only orders already durable. An in-process one may see it at once: its answer
     // is written after the insert in the same ordered queue, and neither is acknowledged before both committed.
-    if (this.exchange.capabilities.inProcess) inserted.catch(() => undefined);
-    else await inserted;
-    return this.send(entry);
+    if (this.exchange.capabilities.inProcess) {
+      inserted.catch(ignore);
+      return this.send(entry);
+    }
+    return inserted.then(() => this.send(entry));
   }
 
   private validate(input: unknown): FieldProblem[] {
@@ -363,8 +408,8 @@ export class OrderManager {
           quantity: o.quantity,
           filledQuantity: o.filledQuantity,
           status: o.status,
-          ...(o.reduceOnly === true ? { reduceOnly: true } : {}),
         };
+        if (o.reduceOnly === true) view.reduceOnly = true;
         this.riskViews.set(o, view);
       }
       openOrders.push(view);
@@ -386,9 +431,13 @@ export class OrderManager {
     };
   }
 
-  private async refuse(error: RrrError, input: unknown, now: number): Promise<never> {
-    await this.persist({ rejections: [orderRejectionRecord(error, input, now)] }, []);
-    throw error;
+  /** Records the refusal, then throws (or rejects with) the error. */
+  private refuse(error: RrrError, input: unknown, now: number): MaybePromise<never> {
+    const written = this.persist({ rejections: [orderRejectionRecord(error, input, now)] }, []);
+    if (written === undefined) throw error;
+    return written.then(() => {
+      throw error;
+    });
   }
 
   private newOrder(request: OrderRequest, fingerprint: string, now: number, strategyId?: string): OmsOrder {
@@ -476,26 +525,45 @@ export class OrderManager {
     return exits;
   }
 
-  /** Sends a persisted pending-new order to the venue and applies its answer. */
-  private async send(order: OmsOrder): Promise<OmsOrder> {
-    let done!: () => void;
-    this.inFlight.set(order.id, new Promise<void>((resolve) => (done = resolve)));
+  /**
+   * Sends a pending-new order to the venue and applies its answer. While the answer or its write is outstanding the
+   * order is in flight (a cancel or a retried submit waits for it).
+   */
+  private send(order: OmsOrder): MaybePromise<OmsOrder> {
+    let ack: MaybePromise<VenueAck>;
     try {
-      let ack: VenueAck;
-      try {
-        ack = await this.exchange.submit(order);
-      } catch (error) {
-        this.logger.error({ orderId: order.id, err: error }, 'venue refused to take the order');
-        ack = { accepted: false, ts: this.clock.now(), reason: `venue error: ${messageOf(error)}` };
-      }
-      return await this.applyAck(order.id, ack);
-    } finally {
-      this.inFlight.delete(order.id);
-      done();
+      ack = this.exchange.submit(order);
+    } catch (error) {
+      ack = this.venueRefusal(order, error);
     }
+    if (isPromise(ack)) {
+      return this.trackInFlight(
+        order.id,
+        ack.then(
+          (answer) => this.applyAck(order.id, answer),
+          (error: unknown) => this.applyAck(order.id, this.venueRefusal(order, error)),
+        ),
+      );
+    }
+    const applied = this.applyAck(order.id, ack);
+    return isPromise(applied) ? this.trackInFlight(order.id, applied) : applied;
   }
 
-  private async applyAck(id: string, ack: VenueAck): Promise<OmsOrder> {
+  private venueRefusal(order: OmsOrder, error: unknown): VenueAck {
+    this.logger.error({ orderId: order.id, err: error }, 'venue refused to take the order');
+    return { accepted: false, ts: this.clock.now(), reason: `venue error: ${messageOf(error)}` };
+  }
+
+  private trackInFlight(id: string, pending: Promise<OmsOrder>): Promise<OmsOrder> {
+    const settled = pending.then(ignore, ignore);
+    this.inFlight.set(id, settled);
+    void settled.then(() => {
+      if (this.inFlight.get(id) === settled) this.inFlight.delete(id);
+    });
+    return pending;
+  }
+
+  private applyAck(id: string, ack: VenueAck): MaybePromise<OmsOrder> {
     const order = this.working.get(id);
     // Venue events (a fill) may have overtaken the acknowledgement; they already moved the order on.
     if (order === undefined || order.status !== 'pending-new') return this.latest(id);
@@ -510,8 +578,8 @@ export class OrderManager {
     const changes = this.replace(order, next);
     const publications: Publication[] = [[STATUS_TOPIC[next.status] as TradingTopic, next]];
     if (!ack.accepted) this.heldExitsEnded(next, changes, publications, ack.ts);
-    await this.persist(changes, publications);
-    return this.latest(id);
+    const written = this.persist(changes, publications);
+    return written === undefined ? this.latest(id) : written.then(() => this.latest(id));
   }
 
   // ---------------------------------------------------------------- cancel / modify
@@ -626,14 +694,23 @@ export class OrderManager {
 
   /** Feeds a bar: the venue matches its orders against it (paper), marks move to its close, DAY orders expire. */
   async onBar(bar: Bar): Promise<void> {
+    await this.onBarNow(bar);
+  }
+
+  /** onBar, returning a promise only when follow-ups (exit releases, OCO cancels) have to run. */
+  onBarNow(bar: Bar): Promise<void> | undefined {
     this.assertHealthy();
-    this.dispatchMarket(() => {
+    this.marketDepth += 1;
+    try {
       this.exchange.onBar?.(bar);
       this.portfolio.mark(bar.symbol, bar.close);
       this.exchange.expireDue?.(this.clock.now());
-    });
-    // Most bars fill nothing: skip the await (a microtask turn per bar in a backtest) when nothing follows up.
-    if (this.followUps.length > 0 || this.followUpsRunning !== undefined) await this.runFollowUps();
+    } finally {
+      this.marketDepth -= 1;
+    }
+    // Most bars fill nothing: no promise (a microtask turn per bar in a backtest) when nothing follows up.
+    if (this.followUps.length > 0 || this.followUpsRunning !== undefined) return this.runFollowUps();
+    return undefined;
   }
 
   /** The strategies have acted on `bar`: a venue that fills at the bar's close matches the orders they placed. */
@@ -841,7 +918,9 @@ export class OrderManager {
   }
 
   private remember(order: OmsOrder): void {
-    this.clientOrderIds.set(order.clientOrderId, order.id);
+    // Set once per order (a lookup is cheaper than a set on every transition); eviction below removes it again.
+    if (this.clientOrderIds.get(order.clientOrderId) !== order.id)
+      this.clientOrderIds.set(order.clientOrderId, order.id);
     if (order.reduceOnly === true) {
       let ids = this.reduceOnlyAtVenue.get(order.symbol);
       if (ids === undefined) {
@@ -875,7 +954,7 @@ export class OrderManager {
     return { ...order };
   }
 
-  private async findByClientOrderId(clientOrderId: string): Promise<OmsOrder | undefined> {
+  private findByClientOrderId(clientOrderId: string): MaybePromise<OmsOrder | undefined> {
     const id = this.clientOrderIds.get(clientOrderId);
     if (id !== undefined) {
       const known = this.working.get(id) ?? this.recent.get(id);
@@ -884,14 +963,34 @@ export class OrderManager {
     return this.store.findOrderByClientOrderId(clientOrderId);
   }
 
-  private async withClientOrderIdLock<R>(clientOrderId: string, fn: () => Promise<R>): Promise<R> {
+  /**
+   * Serialises submits of one client order id. The first one runs at once; it holds the id only while it is still
+   * pending (a synchronous submit is over before anyone else can ask).
+   */
+  private withClientOrderIdLock<R>(clientOrderId: string, fn: () => MaybePromise<R>): MaybePromise<R> {
     const previous = this.clientOrderIdLocks.get(clientOrderId);
+    if (previous !== undefined) return this.afterClientOrderIdLock(clientOrderId, previous, fn);
+    const result = fn();
+    if (!isPromise(result)) return result;
+    const held = result.then(ignore, ignore);
+    this.clientOrderIdLocks.set(clientOrderId, held);
+    void held.then(() => {
+      if (this.clientOrderIdLocks.get(clientOrderId) === held) this.clientOrderIdLocks.delete(clientOrderId);
+    });
+    return result;
+  }
+
+  private async afterClientOrderIdLock<R>(
+    clientOrderId: string,
+    previous: Promise<void>,
+    fn: () => MaybePromise<R>,
+  ): Promise<R> {
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
-    const chained = (previous ?? Promise.resolve()).then(() => mine);
+    const chained = previous.then(() => mine);
     this.clientOrderIdLocks.set(clientOrderId, chained);
     try {
-      if (previous !== undefined) await previous;
+      await previous;
       return await fn();
     } finally {
       release();
@@ -899,12 +998,23 @@ export class OrderManager {
     }
   }
 
-  /** Writes, then publishes. A failed write stops the engine. */
-  private persist(changes: TradingStoreChanges, publications: Publication[]): Promise<void> {
+  /**
+   * Writes, then publishes. A failed write stops the engine. Returns nothing when the store applied the change set at
+   * once (it is then already published), else the promise of the write.
+   */
+  private persist(changes: TradingStoreChanges, publications: Publication[]): Promise<void> | undefined {
+    if (this.store.writeNow !== undefined) {
+      try {
+        this.store.writeNow(changes);
+      } catch (error) {
+        this.fail(error);
+        throw this.failure;
+      }
+      this.publishAll(publications);
+      return undefined;
+    }
     return this.store.write(changes).then(
-      () => {
-        for (const [topic, payload] of publications) this.publish(topic, payload);
-      },
+      () => this.publishAll(publications),
       (error: unknown) => {
         this.fail(error);
         throw this.failure;
@@ -913,7 +1023,15 @@ export class OrderManager {
   }
 
   private persistInBackground(changes: TradingStoreChanges, publications: Publication[]): void {
-    this.persist(changes, publications).catch(() => undefined);
+    try {
+      this.persist(changes, publications)?.catch(ignore);
+    } catch {
+      // The write failed: fail() has stopped the engine and reported it.
+    }
+  }
+
+  private publishAll(publications: Publication[]): void {
+    for (const [topic, payload] of publications) this.publish(topic, payload);
   }
 
   private publish(topic: TradingTopic, payload: PlatformTopics[TradingTopic]): void {
@@ -971,6 +1089,10 @@ export class OrderManager {
       });
     }
   }
+}
+
+function ignore(): void {
+  // Settled: the caller holding the original promise deals with its outcome.
 }
 
 function messageOf(error: unknown): string {

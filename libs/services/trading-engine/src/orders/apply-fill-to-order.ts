@@ -1,5 +1,6 @@
 import { ConflictError, orderRemainingQuantity, type Fill } from '@rrr/core';
 import type { OmsOrder } from './oms-order';
+import { copyOrder } from './copy-order';
 import { assertOrderTransition } from './order-transitions';
 
 /** Relative slack when a fill completes an order: partial quantities summed in binary floating point miss by an ulp. */
@@ -29,12 +30,11 @@ export function applyFillToOrder(order: OmsOrder, fill: Fill): OmsOrder {
   const status = complete ? 'filled' : 'partially-filled';
   assertOrderTransition(order, status);
   const previousValue = order.averageFillPrice === null ? 0 : order.averageFillPrice * order.filledQuantity;
-  return {
-    ...order,
-    status,
-    filledQuantity: complete ? order.quantity : filled,
-    averageFillPrice: (previousValue + fill.price * fill.quantity) / filled,
-    updatedAt: Math.max(fill.ts, order.updatedAt),
-    version: order.version + 1,
-  };
+  const next = copyOrder(order);
+  next.status = status;
+  next.filledQuantity = complete ? order.quantity : filled;
+  next.averageFillPrice = (previousValue + fill.price * fill.quantity) / filled;
+  next.updatedAt = Math.max(fill.ts, order.updatedAt);
+  next.version = order.version + 1;
+  return next;
 }

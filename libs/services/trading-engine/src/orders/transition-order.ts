@@ -1,5 +1,6 @@
 import type { OrderStatus } from '@rrr/core';
 import type { OmsOrder } from './oms-order';
+import { copyOrder } from './copy-order';
 import { assertOrderTransition } from './order-transitions';
 
 /** Fields a status change may set alongside the status. */
@@ -18,16 +19,21 @@ export function transitionOrder(
   patch: OrderTransitionPatch = {},
 ): OmsOrder {
   assertOrderTransition(order, to);
-  return { ...order, ...patch, status: to, updatedAt: Math.max(ts, order.updatedAt), version: order.version + 1 };
+  return nextVersion(order, patch, to, ts);
+}
+
+/** A copy of `order` with `patch` and the next version. */
+function nextVersion(order: OmsOrder, patch: Partial<OmsOrder>, status: OmsOrder['status'], ts: number): OmsOrder {
+  const next = copyOrder(order);
+  for (const key of Object.keys(patch) as (keyof OmsOrder)[])
+    (next as unknown as Record<string, unknown>)[key] = patch[key];
+  next.status = status;
+  next.updatedAt = Math.max(ts, order.updatedAt);
+  next.version = order.version + 1;
+  return next;
 }
 
 /** The order with non-status fields changed (trigger state, trailing reference, modification): next version. Pure. */
 export function reviseOrder(order: OmsOrder, ts: number, patch: Partial<OmsOrder>): OmsOrder {
-  return {
-    ...order,
-    ...patch,
-    status: order.status,
-    updatedAt: Math.max(ts, order.updatedAt),
-    version: order.version + 1,
-  };
+  return nextVersion(order, patch, order.status, ts);
 }

@@ -169,7 +169,8 @@ export class PaperExchange implements ExchangeAdapter {
     return this.lastPrices.get(symbol);
   }
 
-  async submit(order: OmsOrder): Promise<VenueAck> {
+  /** Answers at once: the book lives in this object. */
+  submit(order: OmsOrder): VenueAck {
     const ts = this.clock.now();
     if (this.byId.has(order.id)) return { accepted: false, ts, reason: `order ${order.id} is already booked` };
     const entry = this.newEntry(order, ts + this.latencyMin + this.rng.nextInt(this.latencySpan), 0, false);
@@ -221,7 +222,7 @@ export class PaperExchange implements ExchangeAdapter {
   }
 
   onBar(bar: Bar): void {
-    this.match(bar.symbol, bar.ts, () => barWindow(bar, this.barVolumeShare));
+    if (this.books.get(bar.symbol)?.size) this.match(bar.symbol, bar.ts, () => barWindow(bar, this.barVolumeShare));
     this.lastPrices.set(bar.symbol, bar.close);
   }
 
@@ -244,6 +245,8 @@ export class PaperExchange implements ExchangeAdapter {
   }
 
   expireDue(now: number): void {
+    // Called for every bar: an empty book (most of a backtest) costs no copy of it.
+    if (this.byId.size === 0) return;
     for (const entry of [...this.byId.values()]) {
       const expiresAt = entry.order.expiresAt;
       if (expiresAt !== undefined && expiresAt <= now) this.expire(entry, expiresAt);

@@ -1,6 +1,6 @@
 import { ValidationError, type Fill } from '@rrr/core';
 import { applyFill } from '../positions/apply-fill';
-import type { TradingPosition } from '../positions/trading-position';
+import { positionMarketValue, type TradingPosition } from '../positions/trading-position';
 import { applyFillToBalances, type Balances } from './balances';
 import { equityReturns, type EquityObservation, type PeriodReturn } from './equity-returns';
 import { valuePortfolio, type PortfolioValuation } from './portfolio-valuation';
@@ -40,6 +40,12 @@ export class Portfolio {
   private readonly maxHistory: number;
   private balanceBook: Balances;
   private readonly positionBook = new Map<string, TradingPosition>();
+  /**
+   * The same positions in the book's order, as an array: valuing the account every bar walks this instead of a Map
+   * iterator. Entries are replaced in place, so the order (and every sum over it) stays the Map's.
+   */
+  private readonly positionList: TradingPosition[] = [];
+  private readonly positionSlot = new Map<string, number>();
   private readonly markBook: Record<string, number> = {};
   private history: EquityObservation[] = [];
   private peakEquity: number;
@@ -62,7 +68,9 @@ export class Portfolio {
     this.balanceBook = { ...state.balances };
     if (this.balanceBook[this.quoteCurrency] === undefined) this.balanceBook[this.quoteCurrency] = 0;
     this.positionBook.clear();
-    for (const p of state.positions) this.positionBook.set(p.symbol, { ...p });
+    this.positionList.length = 0;
+    this.positionSlot.clear();
+    for (const p of state.positions) this.setPosition({ ...p });
     for (const key of Object.keys(this.markBook)) delete this.markBook[key];
     Object.assign(this.markBook, state.marks ?? {});
     this.history = [...(state.equityHistory ?? [])];
@@ -95,13 +103,13 @@ export class Portfolio {
 
   /** Every position ever held, flat ones included (their realized P&L stays). */
   positions(): TradingPosition[] {
-    return [...this.positionBook.values()].map((p) => ({ ...p }));
+    return this.positionList.map((p) => ({ ...p }));
   }
 
   /** Open positions themselves, not copies (read-only use on hot paths such as per-order risk checks). */
   openPositionsView(): readonly TradingPosition[] {
     const open: TradingPosition[] = [];
-    for (const p of this.positionBook.values()) if (p.quantity !== 0) open.push(p);
+    for (const p of this.positionList) if (p.quantity !== 0) open.push(p);
     return open;
   }
 
@@ -124,20 +132,43 @@ export class Portfolio {
    */
   applyFill(fill: Fill): { position: TradingPosition; balances: Array<{ currency: string; amount: number }> } {
     const position = applyFill(this.positionBook.get(fill.symbol), fill);
-    this.positionBook.set(fill.symbol, position);
+    this.setPosition(position);
     const { balances, changed } = applyFillToBalances(this.balanceBook, fill);
     this.balanceBook = balances;
     if (this.markBook[fill.symbol] === undefined) this.markBook[fill.symbol] = fill.price;
     return { position, balances: changed.map((currency) => ({ currency, amount: balances[currency] })) };
   }
 
+  /** valuation().equity without the rest of the valuation (the engine records it every bar). */
+  equity(): number {
+    // Summed in valuePortfolio's order, so both give the same figure to the last bit.
+    let positionsValue = 0;
+    for (const position of this.positionList) {
+      if (position.quantity !== 0) {
+        positionsValue += positionMarketValue(position, this.markBook[position.symbol] ?? position.averagePrice);
+      }
+    }
+    return this.cash + positionsValue;
+  }
+
   valuation(): PortfolioValuation {
-    return valuePortfolio(this.cash, this.positionBook.values(), this.markBook);
+    return valuePortfolio(this.cash, this.positionList, this.markBook);
+  }
+
+  private setPosition(position: TradingPosition): void {
+    const slot = this.positionSlot.get(position.symbol);
+    if (slot === undefined) {
+      this.positionSlot.set(position.symbol, this.positionList.length);
+      this.positionList.push(position);
+    } else {
+      this.positionList[slot] = position;
+    }
+    this.positionBook.set(position.symbol, position);
   }
 
   /** Appends the current equity at `ts` to the history (replacing an observation at the same ts). */
   recordEquity(ts: number): EquityObservation {
-    const point = { ts, equity: this.valuation().equity };
+    const point = { ts, equity: this.equity() };
     const last = this.history[this.history.length - 1];
     if (last !== undefined && last.ts === ts) this.history[this.history.length - 1] = point;
     else this.history.push(point);

@@ -25,16 +25,14 @@ export function applyFill(position: TradingPosition | undefined, fill: Fill): Tr
   const q0 = current.quantity;
   const delta = signedQuantity(fill.side, fill.quantity);
   const quoteFee = fill.feeCurrency === symbolParts(fill.symbol).quote ? fill.fee : 0;
-  const base = { ...current, feesPaid: current.feesPaid + quoteFee, updatedAt: Math.max(fill.ts, current.updatedAt) };
+  const feesPaid = current.feesPaid + quoteFee;
+  const updatedAt = Math.max(fill.ts, current.updatedAt);
 
   if (q0 === 0 || Math.sign(delta) === Math.sign(q0)) {
     const q1 = q0 + delta;
-    return {
-      ...base,
-      quantity: q1,
-      averagePrice: (Math.abs(q0) * current.averagePrice + fill.quantity * fill.price) / Math.abs(q1),
-      openedAt: q0 === 0 ? fill.ts : current.openedAt,
-    };
+    const averagePrice = (Math.abs(q0) * current.averagePrice + fill.quantity * fill.price) / Math.abs(q1);
+    const openedAt = q0 === 0 ? fill.ts : current.openedAt;
+    return positionOf(current.symbol, q1, averagePrice, current.realizedPnl, feesPaid, openedAt, updatedAt);
   }
 
   const direction = Math.sign(q0);
@@ -42,8 +40,23 @@ export function applyFill(position: TradingPosition | undefined, fill: Fill): Tr
   const realizedPnl = current.realizedPnl + closed * (fill.price - current.averagePrice) * direction;
   const q1 = q0 + delta;
   if (Math.abs(q1) <= FLAT_TOLERANCE * Math.max(Math.abs(q0), fill.quantity)) {
-    return { ...base, quantity: 0, averagePrice: 0, realizedPnl };
+    return positionOf(current.symbol, 0, 0, realizedPnl, feesPaid, current.openedAt, updatedAt);
   }
-  if (Math.sign(q1) === direction) return { ...base, quantity: q1, realizedPnl };
-  return { ...base, quantity: q1, averagePrice: fill.price, realizedPnl, openedAt: fill.ts };
+  if (Math.sign(q1) === direction) {
+    return positionOf(current.symbol, q1, current.averagePrice, realizedPnl, feesPaid, current.openedAt, updatedAt);
+  }
+  return positionOf(current.symbol, q1, fill.price, realizedPnl, feesPaid, fill.ts, updatedAt);
+}
+
+/** A position as one object literal (one hidden class for all of them; a spread with overrides builds a new one). */
+function positionOf(
+  symbol: string,
+  quantity: number,
+  averagePrice: number,
+  realizedPnl: number,
+  feesPaid: number,
+  openedAt: number,
+  updatedAt: number,
+): TradingPosition {
+  return { symbol, quantity, averagePrice, realizedPnl, feesPaid, openedAt, updatedAt };
 }

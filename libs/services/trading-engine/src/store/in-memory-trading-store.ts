@@ -28,10 +28,16 @@ export class InMemoryTradingStore implements TradingStore {
   private readonly snapshots: PortfolioSnapshot[] = [];
 
   async write(changes: TradingStoreChanges): Promise<void> {
-    // Check everything first, so a conflicting change set leaves the store as it was.
-    const pending = new Map<string, OmsOrder>();
-    for (const { order, expectedVersion } of changes.orders ?? []) {
-      const current = pending.get(order.id) ?? this.orders.get(order.id);
+    this.writeNow(changes);
+  }
+
+  writeNow(changes: TradingStoreChanges): void {
+    // Check everything first, so a conflicting change set leaves the store as it was. Most change sets carry one
+    // order: no map of the set's own earlier writes is needed for it.
+    const writes = changes.orders ?? [];
+    const pending = writes.length > 1 ? new Map<string, OmsOrder>() : undefined;
+    for (const { order, expectedVersion } of writes) {
+      const current = pending?.get(order.id) ?? this.orders.get(order.id);
       if (expectedVersion === null) {
         if (current !== undefined || this.byClientOrderId.has(order.clientOrderId)) {
           throw new ConflictError(`order ${order.id} (client order id ${order.clientOrderId}) already exists`);
@@ -45,13 +51,13 @@ export class InMemoryTradingStore implements TradingStore {
           },
         );
       }
-      pending.set(order.id, order);
+      pending?.set(order.id, order);
     }
     // The engine never mutates an order, fill, position or snapshot it has written (every change is a new object),
     // so they are kept as given; what the store hands out is copied. A rejected request is the caller's object.
-    for (const { order } of changes.orders ?? []) {
+    for (const { order, expectedVersion } of writes) {
       this.orders.set(order.id, order);
-      this.byClientOrderId.set(order.clientOrderId, order.id);
+      if (expectedVersion === null) this.byClientOrderId.set(order.clientOrderId, order.id);
     }
     for (const fill of changes.fills ?? []) this.fills.push(fill);
     for (const p of changes.positions ?? []) this.positions.set(p.position.symbol, p);
@@ -89,9 +95,10 @@ export class InMemoryTradingStore implements TradingStore {
     return order === undefined ? undefined : structuredClone(order);
   }
 
-  async findOrderByClientOrderId(clientOrderId: string): Promise<OmsOrder | undefined> {
+  findOrderByClientOrderId(clientOrderId: string): OmsOrder | undefined {
     const id = this.byClientOrderId.get(clientOrderId);
-    return id === undefined ? undefined : this.getOrder(id);
+    const order = id === undefined ? undefined : this.orders.get(id);
+    return order === undefined ? undefined : structuredClone(order);
   }
 
   async listOrders(query: OrderQuery = {}): Promise<OmsOrder[]> {

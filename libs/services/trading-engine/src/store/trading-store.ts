@@ -83,11 +83,17 @@ export interface FillQuery {
  */
 export interface TradingStore {
   write(changes: TradingStoreChanges): Promise<void>;
+  /**
+   * `write` for a store that applies a change set at once (in memory): done when it returns, CONFLICT thrown. The
+   * engine uses it when present, so its orders need not wait a microtask turn per write; same semantics as `write`.
+   */
+  writeNow?(changes: TradingStoreChanges): void;
   /** Resolves once every write issued so far has settled. */
   flush(): Promise<void>;
   loadState(): Promise<StoredTradingState>;
   getOrder(id: string): Promise<OmsOrder | undefined>;
-  findOrderByClientOrderId(clientOrderId: string): Promise<OmsOrder | undefined>;
+  /** May answer at once (in memory). */
+  findOrderByClientOrderId(clientOrderId: string): OmsOrder | undefined | Promise<OmsOrder | undefined>;
   listOrders(query?: OrderQuery): Promise<OmsOrder[]>;
   listFills(query?: FillQuery): Promise<Fill[]>;
   listRejections(limit?: number): Promise<OrderRejectionRecord[]>;
