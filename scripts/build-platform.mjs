@@ -56,6 +56,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const worker of [
     'libs/services/backtesting/src/sweep/sweep-worker.ts',
     'libs/services/quantum-optimization/src/service/optimization-worker.ts',
+    'libs/services/data-pipeline/src/ingest/import-worker.ts',
   ]) {
     const name = worker.replace(/^.*\//, '').replace(/\.ts$/, '.js');
     console.log(`built ${await bundle(worker, `dist/apps/platform/workers/${name}`)}`);

@@ -6,7 +6,7 @@ export type {
   DataPipelineServiceDeps,
   LiveFeedConfig,
 } from './service/data-pipeline-service';
-export { importFile, StrictImportError } from './ingest/import-file';
+export { importFile, StrictImportError, WORKER_MIN_FILE_BYTES } from './ingest/import-file';
 export type { ImportFileOptions, ImportProgress, ImportResult } from './ingest/import-file';
 export { runBackfill } from './backfill/run-backfill';
 export type { BackfillOptions, BackfillProgress, BackfillResult } from './backfill/run-backfill';
