@@ -2,10 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** This plugin's folder, and the node_modules of the workspace it lives in. */
-export const PLUGIN_ROOT = join(__dirname, '../..');
-export const WORKSPACE_MODULES = join(PLUGIN_ROOT, '../../node_modules');
-const NX_BIN = join(dirname(require.resolve('nx/package.json')), 'dist/bin/nx.js');
+/**
+ * The node_modules of the workspace this plugin lives in, and the plugin's folder in it. Found through Nx's package,
+ * not `__dirname`: the benchmark runs this file bundled under dist/.
+ */
+const NX_ROOT = dirname(require.resolve('nx/package.json'));
+export const WORKSPACE_MODULES = dirname(NX_ROOT);
+export const PLUGIN_ROOT = join(WORKSPACE_MODULES, '../tools/rrr-tools');
+const NX_BIN = join(NX_ROOT, 'dist/bin/nx.js');
 
 export interface NxRun {
   status: number | null;

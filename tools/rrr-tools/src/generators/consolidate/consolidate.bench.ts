@@ -1,19 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
 import { git, splitNul } from '../../git';
+import { installPlugin, nxRunner, WORKSPACE_MODULES } from '../../testing/nx-cli';
 import { createLegacyFixture } from '../legacy-fixture/lib/create-legacy-fixture';
 import { discoverWorktrees } from './lib/discover-worktrees';
 import { importHistory } from './lib/import-history';
@@ -23,10 +13,6 @@ import { typecheckProjects, type TypecheckResult } from './lib/typecheck-project
 const SERVICES = 8;
 const FILES_PER_SERVICE = 250;
 const TARGET_SPEEDUP = 5;
-const WORKSPACE_ROOT = process.cwd();
-const WORKSPACE_MODULES = join(WORKSPACE_ROOT, 'node_modules');
-const PLUGIN_ROOT = join(WORKSPACE_ROOT, 'tools/rrr-tools');
-const NX_BIN = join(WORKSPACE_MODULES, 'nx/dist/bin/nx.js');
 
 /**
  * `nx g @rrr/tools:consolidate` against what Nx ships for moving projects, `@nx/workspace:move`, once per service in
@@ -68,16 +54,6 @@ function writeTo(dir: string, path: string, content: string | Buffer): void {
   writeFileSync(join(dir, path), content);
 }
 
-/** This workspace's packages as symlinks, plus the plugin as node_modules/@rrr/tools (what `npm i -D file:` does). */
-function installPlugin(root: string): void {
-  const modules = join(root, 'node_modules');
-  mkdirSync(join(modules, '@rrr'), { recursive: true });
-  for (const entry of readdirSync(WORKSPACE_MODULES)) {
-    if (entry !== '@rrr') symlinkSync(join(WORKSPACE_MODULES, entry), join(modules, entry));
-  }
-  symlinkSync(PLUGIN_ROOT, join(modules, '@rrr/tools'));
-}
-
 /** The move generator's starting point: an Nx workspace (tsconfig paths) with each service a project at its worktree folder. */
 function writePeerWorkspace(sources: Sources): string {
   const dir = mkdtempSync(join(tmpdir(), 'rrr-bench-move-'));
@@ -114,28 +90,11 @@ function moveArgs(service: Sources['services'][number]) {
   };
 }
 
-/** Runs the Nx CLI with output to a file: Nx exits right after its task, and output queued on a pipe would be lost. */
+/** One Nx CLI run that must succeed: its output. */
 function nx(cwd: string, dataDir: string, args: string[]): string {
-  const log = join(dataDir, 'nx.log');
-  const fd = openSync(log, 'w');
-  try {
-    const result = spawnSync(process.execPath, [NX_BIN, ...args, '--no-interactive'], {
-      cwd,
-      env: {
-        ...process.env,
-        NX_DAEMON: 'false',
-        NX_NO_CLOUD: 'true',
-        NX_WORKSPACE_DATA_DIRECTORY: join(dataDir, 'workspace-data'),
-        NX_CACHE_DIRECTORY: join(dataDir, 'cache'),
-      },
-      stdio: ['ignore', fd, fd],
-    });
-    const output = readFileSync(log, 'utf8');
-    if (result.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${output}`);
-    return output;
-  } finally {
-    closeSync(fd);
-  }
+  const run = nxRunner(cwd, dataDir)(...args);
+  if (run.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${run.output}`);
+  return run.output;
 }
 
 function peerConfigs(sources: Sources): string[] {
