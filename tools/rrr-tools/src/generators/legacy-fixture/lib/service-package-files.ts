@@ -1,3 +1,4 @@
+import { LEGACY_COMPILER_OPTIONS } from './legacy-compiler-options';
 import type { ServiceBlueprint } from './service-blueprint';
 
 /** `@services/<other>/*` aliases for every other service present, plus `@shared/*` for the root's src/core. */
@@ -38,21 +39,7 @@ export function servicePackageFiles(
     'tsconfig.json':
       JSON.stringify(
         {
-          compilerOptions: {
-            target: 'es2022',
-            module: 'commonjs',
-            moduleResolution: 'node',
-            lib: ['es2022'],
-            strict: true,
-            esModuleInterop: true,
-            resolveJsonModule: true,
-            skipLibCheck: true,
-            forceConsistentCasingInFileNames: true,
-            outDir: 'dist',
-            types: ['node', 'jest'],
-            baseUrl: '.',
-            paths,
-          },
+          compilerOptions: { ...LEGACY_COMPILER_OPTIONS, baseUrl: '.', paths },
           include: ['src/**/*.ts', 'tests/**/*.ts'],
           exclude: ['node_modules', 'dist'],
         },

@@ -1,3 +1,5 @@
+import { LEGACY_COMPILER_OPTIONS } from './legacy-compiler-options';
+
 /** The legacy repository root on `main`: shared code in src/core and the root package. */
 export function sharedCoreCommits(): { message: string; files: Record<string, string> }[] {
   return [
@@ -20,19 +22,7 @@ export function sharedCoreCommits(): { message: string; files: Record<string, st
         'tsconfig.json':
           JSON.stringify(
             {
-              compilerOptions: {
-                target: 'es2022',
-                module: 'commonjs',
-                moduleResolution: 'node',
-                lib: ['es2022'],
-                strict: true,
-                esModuleInterop: true,
-                resolveJsonModule: true,
-                skipLibCheck: true,
-                forceConsistentCasingInFileNames: true,
-                outDir: 'dist',
-                types: ['node', 'jest'],
-              },
+              compilerOptions: LEGACY_COMPILER_OPTIONS,
               include: ['src/**/*.ts'],
             },
             null,
