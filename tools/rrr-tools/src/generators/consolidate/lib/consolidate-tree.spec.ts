@@ -212,6 +212,8 @@ describe('consolidateTree', () => {
 
   it('records it at the root next to the report, even in a repository without a tools/ folder', () => {
     expect(DEFAULT_MAPPING_PATH).toBe('consolidation-mapping.json');
+    expect(tree.exists('consolidation-mapping.json')).toBe(true);
+    expect(tree.exists('MIGRATION_REPORT.md')).toBe(true);
     expect(tree.exists('tools')).toBe(false);
   });
 
