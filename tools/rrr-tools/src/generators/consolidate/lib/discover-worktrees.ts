@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { git, splitNul } from '../../../git';
 
 /** One entry of `git worktree list --porcelain`. */
@@ -143,9 +143,4 @@ export function discoverWorktrees(root: string, options: DiscoverWorktreesOption
   }
   services.sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   return { root: top, main: { ...main, path: top }, services, others, worktreesDir };
-}
-
-/** Absolute path of a service worktree's target library folder. */
-export function serviceTargetDir(root: string, servicesDir: string, service: Pick<ServiceWorktree, 'name'>): string {
-  return join(root, servicesDir, service.name);
 }

@@ -3,8 +3,6 @@ import { isWithin, normalizeWorkspacePath } from '../../../specifiers/workspace-
 
 export type NamingConvention = 'kebab' | 'snake' | 'camel' | 'pascal';
 
-export const NAMING_CONVENTIONS: readonly NamingConvention[] = ['kebab', 'snake', 'camel', 'pascal'];
-
 export interface RenameCollision {
   /** The path several sources would end up at (case as planned). */
   target: string;
