@@ -11,3 +11,10 @@ export * from './batcher';
 export * from './resource-pool';
 export * from './bundled-worker-script';
 export * from './job-queue';
+export {
+  checkOptions,
+  isIntAtLeast,
+  resolveIntegerOptions,
+  type IntegerOptionRange,
+  type OptionRule,
+} from './option-checks';

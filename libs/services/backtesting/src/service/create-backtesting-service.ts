@@ -1,10 +1,9 @@
 import {
-  ConfigError,
   JobQueue,
+  resolveIntegerOptions,
   systemClock,
   type Clock,
   type Database,
-  type FieldProblem,
   type HealthReport,
   type PlatformConfig,
   type RrrLogger,
@@ -85,27 +84,13 @@ export interface BacktestingService extends Service {
   getRun(id: string): Promise<{ run: BacktestRunRecord; trades: StoredTrade[] }>;
 }
 
-function checkConfig(
-  config: BacktestingServiceConfig,
-): Required<Pick<BacktestingServiceConfig, 'concurrency' | 'maxQueued' | 'yieldEvery' | 'keepFinishedJobs'>> {
-  const problems: FieldProblem[] = [];
-  const integer = (field: keyof BacktestingServiceConfig, fallback: number, min: number, max: number): number => {
-    const value = config[field];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      problems.push({ field, message: `must be an integer from ${min} to ${max}`, value });
-      return fallback;
-    }
-    return value;
-  };
-  const resolved = {
-    concurrency: integer('concurrency', 1, 1, 64),
-    maxQueued: integer('maxQueued', 100, 0, 100_000),
-    yieldEvery: integer('yieldEvery', 250, 1, 1_000_000),
-    keepFinishedJobs: integer('keepFinishedJobs', 1_000, 0, 1_000_000),
-  };
-  if (problems.length > 0) throw new ConfigError(problems, 'backtesting service config');
-  return resolved;
+function checkConfig(config: BacktestingServiceConfig) {
+  return resolveIntegerOptions('backtesting service config', config, {
+    concurrency: { fallback: 1, min: 1, max: 64 },
+    maxQueued: { fallback: 100, min: 0, max: 100_000 },
+    yieldEvery: { fallback: 250, min: 1, max: 1_000_000 },
+    keepFinishedJobs: { fallback: 1_000, min: 0, max: 1_000_000 },
+  });
 }
 
 /**

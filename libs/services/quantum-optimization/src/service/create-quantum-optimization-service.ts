@@ -1,12 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import {
-  ConfigError,
   JOB_STATUSES,
   JobQueue,
+  resolveIntegerOptions,
   ValidationError,
   type Clock,
   type Database,
-  type FieldProblem,
   type HealthReport,
   type JobStatus,
   type RrrLogger,
@@ -77,23 +76,11 @@ export interface QuantumOptimizationService extends Service {
 }
 
 function checkConfig(config: QuantumOptimizationServiceConfig): Required<QuantumOptimizationServiceConfig> {
-  const problems: FieldProblem[] = [];
-  const integer = (field: keyof QuantumOptimizationServiceConfig, fallback: number, min: number, max: number) => {
-    const value = config[field];
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push({ field, message: `must be an integer from ${min} to ${max}`, value });
-      return fallback;
-    }
-    return value;
-  };
-  const resolved = {
-    concurrency: integer('concurrency', 1, 1, 16),
-    maxQueued: integer('maxQueued', 20, 0, 10_000),
-    keepJobs: integer('keepJobs', 200, 1, 100_000),
-  };
-  if (problems.length > 0) throw new ConfigError(problems, 'quantum optimization service config');
-  return resolved;
+  return resolveIntegerOptions('quantum optimization service config', config, {
+    concurrency: { fallback: 1, min: 1, max: 16 },
+    maxQueued: { fallback: 20, min: 0, max: 10_000 },
+    keepJobs: { fallback: 200, min: 1, max: 100_000 },
+  });
 }
 
 /**
