@@ -165,6 +165,16 @@ describe('createQuantumOptimizationService over stored bars', () => {
   });
 
   it('checks its config', () => {
-    expect(() => createQuantumOptimizationService({ db }, { concurrency: 0 })).toThrow(ConfigError);
+    let error: unknown;
+    try {
+      createQuantumOptimizationService({ db }, { concurrency: 0, maxQueued: 2.5, keepJobs: 200 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'concurrency: must be an integer from 1 to 16',
+      'maxQueued: must be an integer from 0 to 10000',
+    ]);
   });
 });
