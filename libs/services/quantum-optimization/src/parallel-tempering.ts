@@ -1,4 +1,4 @@
-import { ValidationError, type FieldProblem } from '@rrr/core';
+import { checkOptions, isIntAtLeast } from '@rrr/core';
 import { bitsToLabel } from './bitstring';
 import { LocalFieldState } from './local-field-state';
 import type { Qubo } from './qubo';
@@ -40,13 +40,10 @@ export function parallelTempering(qubo: Qubo, options: TemperingOptions = {}): T
   const started = performance.now();
   const sweeps = options.sweeps ?? 500;
   const replicas = options.replicas ?? 8;
-  const problems: FieldProblem[] = [];
-  if (!Number.isInteger(sweeps) || sweeps < 1)
-    problems.push({ field: 'sweeps', message: 'must be a positive integer', value: sweeps });
-  if (!Number.isInteger(replicas) || replicas < 2) {
-    problems.push({ field: 'replicas', message: 'must be an integer ≥ 2', value: replicas });
-  }
-  if (problems.length > 0) throw new ValidationError('parallel tempering', problems);
+  checkOptions('parallel tempering', [
+    { field: 'sweeps', value: sweeps, ok: isIntAtLeast(sweeps, 1), message: 'must be a positive integer' },
+    { field: 'replicas', value: replicas, ok: isIntAtLeast(replicas, 2), message: 'must be an integer ≥ 2' },
+  ]);
   const range = resolveTemperatureRange(qubo, options.hotTemperature, options.coldTemperature);
   const temperatures = Array.from(
     { length: replicas },

@@ -1,4 +1,4 @@
-import { ValidationError, type FieldProblem } from '@rrr/core';
+import { checkOptions, isIntAtLeast } from '@rrr/core';
 import { bitsToLabel } from './bitstring';
 import { LocalFieldState } from './local-field-state';
 import type { Qubo } from './qubo';
@@ -38,13 +38,10 @@ export function annealQubo(qubo: Qubo, options: AnnealOptions = {}): AnnealResul
   const started = performance.now();
   const sweeps = options.sweeps ?? 1000;
   const restarts = options.restarts ?? 4;
-  const problems: FieldProblem[] = [];
-  if (!Number.isInteger(sweeps) || sweeps < 1)
-    problems.push({ field: 'sweeps', message: 'must be a positive integer', value: sweeps });
-  if (!Number.isInteger(restarts) || restarts < 1) {
-    problems.push({ field: 'restarts', message: 'must be a positive integer', value: restarts });
-  }
-  if (problems.length > 0) throw new ValidationError('annealing', problems);
+  checkOptions('annealing', [
+    { field: 'sweeps', value: sweeps, ok: isIntAtLeast(sweeps, 1), message: 'must be a positive integer' },
+    { field: 'restarts', value: restarts, ok: isIntAtLeast(restarts, 1), message: 'must be a positive integer' },
+  ]);
   const temperatures = resolveTemperatureRange(qubo, options.hotTemperature, options.coldTemperature);
   const rng = createRng(options.seed ?? 1);
   const n = qubo.size;
