@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { CLASS_COUNT } from '../features/labels';
 import { HyperparameterReader } from './hyperparameter-reader';
 import type { PredictorDescription } from './predictor';
-import { TfLayersPredictor, type TfTrainingHyperparameters } from './tf-layers-predictor';
+import {
+  readTfTrainingHyperparameters,
+  TfLayersPredictor,
+  type TfTrainingHyperparameters,
+} from './tf-layers-predictor';
 
 /**
  * Gate activation. 'sigmoid' (Keras's default since TF 2) is one kernel per gate; tfjs's own default, the
@@ -38,11 +42,7 @@ export function resolveLstmHyperparameters(input: unknown): LstmHyperparameters 
     lookback: r.integer('lookback', d.lookback, 1, 1000),
     units: r.integer('units', d.units, 1, 1024),
     recurrentActivation: r.choice('recurrentActivation', d.recurrentActivation, LSTM_RECURRENT_ACTIVATIONS),
-    learningRate: r.number('learningRate', d.learningRate, 0, 10, true),
-    batchSize: r.integer('batchSize', d.batchSize, 1, 1_000_000),
-    maxEpochs: r.integer('maxEpochs', d.maxEpochs, 1, 100_000),
-    patience: r.integer('patience', d.patience, 1, 100_000),
-    seed: r.integer('seed', d.seed, 0, 2 ** 31 - 1),
+    ...readTfTrainingHyperparameters(r, d),
   };
   r.done();
   return h;

@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { CLASS_COUNT } from '../features/labels';
 import { HyperparameterReader } from './hyperparameter-reader';
 import type { PredictorDescription } from './predictor';
-import { TfLayersPredictor, type TfTrainingHyperparameters } from './tf-layers-predictor';
+import {
+  readTfTrainingHyperparameters,
+  TfLayersPredictor,
+  type TfTrainingHyperparameters,
+} from './tf-layers-predictor';
 
 export interface MlpHyperparameters extends TfTrainingHyperparameters {
   /** Units of each hidden ReLU layer, input side first. */
@@ -27,11 +31,7 @@ export function resolveMlpHyperparameters(input: unknown): MlpHyperparameters {
   const h: MlpHyperparameters = {
     hiddenUnits: r.integerList('hiddenUnits', d.hiddenUnits, 1, 4096),
     l2: r.number('l2', d.l2, 0, 10),
-    learningRate: r.number('learningRate', d.learningRate, 0, 10, true),
-    batchSize: r.integer('batchSize', d.batchSize, 1, 1_000_000),
-    maxEpochs: r.integer('maxEpochs', d.maxEpochs, 1, 100_000),
-    patience: r.integer('patience', d.patience, 1, 100_000),
-    seed: r.integer('seed', d.seed, 0, 2 ** 31 - 1),
+    ...readTfTrainingHyperparameters(r, d),
   };
   r.done();
   return h;

@@ -10,6 +10,7 @@ import {
 } from './base-predictor';
 import { forecastFromProbabilities } from './class-forecast';
 import { runEarlyStopping, splitForValidation } from './early-stopping';
+import type { HyperparameterReader } from './hyperparameter-reader';
 import { ModelArtifactError } from './model-artifact-error';
 import type { ClassForecast, FeatureWindow, FitOptions, FitReport, LabelledWindows } from './predictor';
 import { createSeededRandom, seededShuffle } from './seeded-random';
@@ -22,6 +23,20 @@ export interface TfTrainingHyperparameters {
   patience: number;
   /** Seeds the weight initialisers and the mini-batch shuffle. */
   seed: number;
+}
+
+/** Reads the optimisation settings every tfjs network shares, with the same bounds for each. */
+export function readTfTrainingHyperparameters(
+  r: HyperparameterReader,
+  defaults: Readonly<TfTrainingHyperparameters>,
+): TfTrainingHyperparameters {
+  return {
+    learningRate: r.number('learningRate', defaults.learningRate, 0, 10, true),
+    batchSize: r.integer('batchSize', defaults.batchSize, 1, 1_000_000),
+    maxEpochs: r.integer('maxEpochs', defaults.maxEpochs, 1, 100_000),
+    patience: r.integer('patience', defaults.patience, 1, 100_000),
+    seed: r.integer('seed', defaults.seed, 0, 2 ** 31 - 1),
+  };
 }
 
 /**
