@@ -1,11 +1,6 @@
-import { ValidationError, toIso, type Bar, type Fill, type Interval } from '@rrr/core';
-import { resolveRiskLimits, type RiskLimits } from '@rrr/risk-management';
-import {
-  allowAllPreTradeCheck,
-  fixedFractionSizer,
-  type Predictor,
-  type ProtectiveStopOptions,
-} from '@rrr/trading-engine';
+import { ValidationError, toIso, type Bar, type Fill } from '@rrr/core';
+import { resolveRiskLimits } from '@rrr/risk-management';
+import { allowAllPreTradeCheck, fixedFractionSizer, type Predictor } from '@rrr/trading-engine';
 import type { BarLoader } from '../data/bar-loader';
 import {
   runEventBacktest,
@@ -13,7 +8,7 @@ import {
   type EventBacktestResult,
   type OrderRefusal,
 } from '../engine/event-backtest';
-import { feeScheduleFor, type FillTiming, type SlippageSpec } from '../engine/execution-models';
+import { feeScheduleFor } from '../engine/execution-models';
 import type { RoundTrip } from '../engine/round-trip-ledger';
 import { computePerformanceMetrics, type PerformanceMetrics } from '../metrics/performance-metrics';
 import { periodsPerYearFor } from '../metrics/periods-per-year';
@@ -24,25 +19,9 @@ import type { ResolvedBacktestRequest } from './backtest-request';
  * The settings of a run as plain data (what is stored with it, exported, and sent to sweep workers): a resolved
  * request with the strategy reduced to its name and parameters.
  */
-export interface BacktestSettings {
+export interface BacktestSettings extends Omit<ResolvedBacktestRequest, 'strategy' | 'periodsPerYear' | 'name'> {
   strategy: string;
   parameters: StrategyParameters;
-  symbols: string[];
-  interval: Interval;
-  /** Range of bar open times, [from, to). */
-  from: number;
-  to: number;
-  initialCapital: number;
-  commissionRate: number;
-  slippage: SlippageSpec;
-  fillTiming: FillTiming;
-  allowShort: boolean;
-  positionFraction: number;
-  riskLimits: RiskLimits | null;
-  stops: ProtectiveStopOptions | null;
-  barVolumeShare: number | null;
-  warmup: 'history' | 'in-range';
-  riskFreeRate: number;
   periodsPerYear: number;
 }
 
