@@ -93,43 +93,23 @@ async function main(): Promise<void> {
   );
   const gps = (name: string, n: number) => gates(n) / (throughput[name].meanMs / 1000);
   const peerRatio = gps('ours 12', peerQubits) / gps('quantum-circuit 12', peerQubits);
+  const throughputRow = (name: string, n: number, simulator: string) => [
+    n,
+    simulator,
+    gates(n),
+    ms(throughput[name].meanMs),
+    rate(gps(name, n)),
+    rate(gps(name, n) * 2 ** n),
+  ];
   out.push('### Statevector gate throughput (H, RX, CNOT, RZZ layer)', '');
   out.push(
     table(
       ['qubits', 'simulator', 'gates per layer', 'mean ms per layer', 'gates/s', 'amplitude updates/s'],
       [
-        [
-          12,
-          'ours (Float64Array re/im)',
-          gates(12),
-          ms(throughput['ours 12'].meanMs),
-          rate(gps('ours 12', 12)),
-          rate(gps('ours 12', 12) * 2 ** 12),
-        ],
-        [
-          12,
-          'quantum-circuit 0.9.250',
-          gates(12),
-          ms(throughput['quantum-circuit 12'].meanMs),
-          rate(gps('quantum-circuit 12', 12)),
-          rate(gps('quantum-circuit 12', 12) * 2 ** 12),
-        ],
-        [
-          16,
-          'ours',
-          gates(16),
-          ms(throughput['ours 16'].meanMs),
-          rate(gps('ours 16', 16)),
-          rate(gps('ours 16', 16) * 2 ** 16),
-        ],
-        [
-          20,
-          'ours',
-          gates(20),
-          ms(throughput['ours 20'].meanMs),
-          rate(gps('ours 20', 20)),
-          rate(gps('ours 20', 20) * 2 ** 20),
-        ],
+        throughputRow('ours 12', 12, 'ours (Float64Array re/im)'),
+        throughputRow('quantum-circuit 12', 12, 'quantum-circuit 0.9.250'),
+        throughputRow('ours 16', 16, 'ours'),
+        throughputRow('ours 20', 20, 'ours'),
       ],
     ),
     '',
