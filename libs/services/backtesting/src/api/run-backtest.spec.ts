@@ -1,4 +1,4 @@
-import { ValidationError, openDatabase, type Database } from '@rrr/core';
+import { openDatabase, type Database } from '@rrr/core';
 import { BarStore } from '@rrr/data-pipeline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { bundledBarLoader, memoryBarLoader, type BarLoader } from '../data/bar-l
 import { loadBacktestRun } from '../storage/backtest-run-store';
 import { readBundledBars } from '../testing/bundled-bars';
 import { randomWalkBars } from '../testing/scripted-strategy';
+import { validationProblemsOf } from '../testing/validation-problems-of';
 import type { BacktestProgress } from './backtest-progress';
 import { runBacktest } from './run-backtest';
 
@@ -31,22 +32,12 @@ function spyLoader(inner: BarLoader): BarLoader & { calls: string[] } {
   };
 }
 
-async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).problems.map((p) => `${p.field}: ${p.message}`);
-  }
-  throw new Error('expected a ValidationError');
-}
-
 describe('runBacktest: bad input is refused before any work', () => {
   const walk = randomWalkBars('AAA', 300, 3);
 
   it('names an unknown strategy and lists the known ones, without touching the data', async () => {
     const loader = spyLoader(memoryBarLoader(walk));
-    expect(await problemsOf(runBacktest({ strategy: 'sma-crossover', symbols: 'AAA' }, { loader }))).toEqual([
+    expect(await validationProblemsOf(runBacktest({ strategy: 'sma-crossover', symbols: 'AAA' }, { loader }))).toEqual([
       'strategy: must be one of sma-cross, bollinger, buy-and-hold, predictor',
     ]);
     expect(loader.calls).toEqual([]);
@@ -55,7 +46,7 @@ describe('runBacktest: bad input is refused before any work', () => {
   it('names an unknown parameter, a mistyped one and fast ≥ slow', async () => {
     const loader = spyLoader(memoryBarLoader(walk));
     expect(
-      await problemsOf(
+      await validationProblemsOf(
         runBacktest({ strategy: 'sma-cross', symbols: 'AAA', params: { fats: 5, slow: 'x' } }, { loader }),
       ),
     ).toEqual([
@@ -63,7 +54,7 @@ describe('runBacktest: bad input is refused before any work', () => {
       'params.slow: must be an integer',
     ]);
     expect(
-      await problemsOf(
+      await validationProblemsOf(
         runBacktest({ strategy: 'sma-cross', symbols: 'AAA', params: { fast: '50', slow: '20' } }, { loader }),
       ),
     ).toEqual(['params.fast: must be < slow (got fast 50, slow 20)']);
@@ -71,7 +62,7 @@ describe('runBacktest: bad input is refused before any work', () => {
   });
 
   it('reports every problem of a request at once', async () => {
-    const problems = await problemsOf(
+    const problems = await validationProblemsOf(
       runBacktest(
         {
           strategy: 'bollinger',
@@ -98,19 +89,19 @@ describe('runBacktest: bad input is refused before any work', () => {
 
   it('names the range when the data has nothing there, reading only the coverage', async () => {
     const loader = spyLoader(memoryBarLoader(walk));
-    const problems = await problemsOf(
+    const problems = await validationProblemsOf(
       runBacktest({ strategy: 'sma-cross', symbols: 'AAA', from: '2030-01-01' }, { loader }),
     );
     expect(problems).toEqual(['from: is after the last bar: AAA 1d data covers 2024-01-01 … 2024-10-26']);
     expect(loader.calls).toEqual(['coverage AAA']);
-    expect(await problemsOf(runBacktest({ strategy: 'sma-cross', symbols: 'ZZZ' }, { loader }))).toEqual([
+    expect(await validationProblemsOf(runBacktest({ strategy: 'sma-cross', symbols: 'ZZZ' }, { loader }))).toEqual([
       'symbols: no 1d bars of ZZZ in memory (import or backfill them first)',
     ]);
   });
 
   it('names `from` for a hole inside the data (no bar in the range)', async () => {
     const gappy = [...walk.slice(0, 100), ...walk.slice(200)];
-    const problems = await problemsOf(
+    const problems = await validationProblemsOf(
       runBacktest(
         { strategy: 'sma-cross', symbols: 'AAA', from: walk[120].ts, to: walk[150].ts },
         { loader: memoryBarLoader(gappy) },
@@ -217,7 +208,7 @@ describe('runBacktest on the bundled S&P 500', () => {
 
   it('runs the predictor strategy on an injected model, and refuses it without one', async () => {
     const loader = bundledBarLoader();
-    expect(await problemsOf(runBacktest({ strategy: 'predictor', symbols: 'AAPL' }, { loader }))).toEqual([
+    expect(await validationProblemsOf(runBacktest({ strategy: 'predictor', symbols: 'AAPL' }, { loader }))).toEqual([
       'strategy: predictor needs a trained model: pass deps.predict (a @rrr/neural-network predictor)',
     ]);
     // A "model" that sees the last 5 closes: up when the last close is above their mean.

@@ -1,10 +1,11 @@
-import { ConfigError, openDatabase, RrrError, ValidationError, type Database } from '@rrr/core';
+import { ConfigError, openDatabase, RrrError, type Database } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BacktestRequest } from '../api/backtest-request';
 import { runBacktest } from '../api/run-backtest';
 import { bundledBarLoader } from '../data/bar-loader';
+import { validationProblemsOf } from '../testing/validation-problems-of';
 import type { BacktestJob } from './backtest-job';
 import { createBacktestingService, type BacktestingService } from './create-backtesting-service';
 
@@ -23,16 +24,6 @@ async function settled(service: BacktestingService, id: string): Promise<Backtes
     if (job.status !== 'queued' && job.status !== 'running') return job;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-}
-
-async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).problems.map((p) => `${p.field}: ${p.message}`);
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
@@ -101,13 +92,13 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
   it('refuses bad requests before queueing anything: fast ≥ slow, a range with no data, an unknown symbol', async () => {
     const service = build();
     await service.start();
-    expect(await problemsOf(service.submit({ ...SMA_2010S, params: { fast: 50, slow: 20 } }))).toEqual([
+    expect(await validationProblemsOf(service.submit({ ...SMA_2010S, params: { fast: 50, slow: 20 } }))).toEqual([
       'params.fast: must be < slow (got fast 50, slow 20)',
     ]);
-    expect(await problemsOf(service.submit({ ...SMA_2010S, from: '2030-01-01', to: '2030-12-31' }))).toEqual([
+    expect(await validationProblemsOf(service.submit({ ...SMA_2010S, from: '2030-01-01', to: '2030-12-31' }))).toEqual([
       'from: is after the last bar: SPX 1d data covers 2000-01-03 … 2020-04-17',
     ]);
-    expect(await problemsOf(service.submit({ ...SMA_2010S, symbols: 'NOPE' }))).toEqual([
+    expect(await validationProblemsOf(service.submit({ ...SMA_2010S, symbols: 'NOPE' }))).toEqual([
       expect.stringMatching(/^symbols: no 1d bars of NOPE in /),
     ]);
     expect((await service.health()).details).toMatchObject({ queued: 0, running: 0, completed: 0 });
