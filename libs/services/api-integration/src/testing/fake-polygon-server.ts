@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
-import { FakeHttpServer, type FakeFault, type FakeRecordedRequest, type FakeResponse } from './fake-http-server';
+import type { FakeHttpServer, FakeRecordedRequest, FakeResponse } from './fake-http-server';
+import { FakeVenueServer } from './fake-venue-server';
 
 /** A bar as Polygon's REST API returns it. */
 export interface FakePolygonAggregate {
@@ -78,7 +79,7 @@ function parseEdge(value: string, end: boolean): number | undefined {
  * events as JSON arrays). Faults (429, 5xx, resets, malformed bodies) are scripted with `injectFaults`; WebSocket drops
  * with `dropConnections`.
  */
-export class FakePolygonServer {
+export class FakePolygonServer extends FakeVenueServer {
   readonly apiKey: string;
   /** Every auth/subscribe/unsubscribe message received, in order. */
   readonly controlMessages: FakePolygonControlMessage[] = [];
@@ -87,42 +88,19 @@ export class FakePolygonServer {
   private readonly feed = new Map<WebSocket, FeedConnection>();
   private connectionCount = 0;
 
-  private constructor(
-    readonly server: FakeHttpServer,
-    options: FakePolygonServerOptions,
-  ) {
+  private constructor(server: FakeHttpServer, options: FakePolygonServerOptions) {
+    super(server);
     this.apiKey = options.apiKey ?? 'fake-polygon-key';
     this.pageSize = options.pageSize ?? 50_000;
   }
 
   static async start(options: FakePolygonServerOptions = {}): Promise<FakePolygonServer> {
-    // The handler is swapped in once the fake exists; nothing can connect before start() resolves.
-    const server = await FakeHttpServer.start(() => ({ status: 503 }), {
-      webSocket: true,
-      autoPong: options.autoPong ?? true,
-    });
-    const fake = new FakePolygonServer(server, options);
-    server.setHandler((request) => fake.handle(request));
-    server.onWebSocket((socket) => fake.accept(socket));
-    return fake;
+    return FakeVenueServer.listen((server) => new FakePolygonServer(server, options), { autoPong: options.autoPong });
   }
 
-  /** Base URL for PolygonRestClient. */
-  get restUrl(): string {
-    return this.server.url;
-  }
-
-  /** URL for PolygonCryptoFeed. */
-  get wsUrl(): string {
+  /** URL for PolygonCryptoFeed: the feed lives under `/crypto`. */
+  override get wsUrl(): string {
     return `${this.server.wsUrl}/crypto`;
-  }
-
-  get host(): string {
-    return this.server.host;
-  }
-
-  get requests(): FakeRecordedRequest[] {
-    return this.server.requests;
   }
 
   /** WebSocket connections accepted so far. */
@@ -136,15 +114,6 @@ export class FakePolygonServer {
       ticker,
       [...rows].sort((a, b) => a.t - b.t),
     );
-  }
-
-  injectFaults(faults: readonly FakeFault[], path?: string): void {
-    this.server.injectFaults(faults, path);
-  }
-
-  /** Requests received on `path` (exact path, no query). */
-  requestsTo(path: string): FakeRecordedRequest[] {
-    return this.server.requestsTo(path);
   }
 
   /** Subscribe messages naming `channel` (across all connections). */
@@ -168,15 +137,6 @@ export class FakePolygonServer {
     for (const [socket, connection] of this.feed) if (connection.authenticated) socket.send(text);
   }
 
-  /** Terminates every WebSocket without a close frame, as a network failure would. */
-  dropConnections(): void {
-    this.server.dropWebSockets();
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
   private publish(channel: string, wildcard: string, events: object[]): number {
     let delivered = 0;
     for (const [socket, connection] of this.feed) {
@@ -188,7 +148,7 @@ export class FakePolygonServer {
     return delivered;
   }
 
-  private accept(socket: WebSocket): void {
+  protected accept(socket: WebSocket): void {
     const connection: FeedConnection = { index: this.connectionCount++, authenticated: false, channels: new Set() };
     this.feed.set(socket, connection);
     socket.on('close', () => this.feed.delete(socket));
@@ -237,7 +197,7 @@ export class FakePolygonServer {
     });
   }
 
-  private handle(request: FakeRecordedRequest): FakeResponse {
+  protected handle(request: FakeRecordedRequest): FakeResponse {
     const match =
       /^\/v2\/aggs\/ticker\/([^/]+)\/range\/(\d+)\/(minute|hour|day|week|month|quarter|year)\/([^/]+)\/([^/]+)$/.exec(
         request.path,

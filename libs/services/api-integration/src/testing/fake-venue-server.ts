@@ -2,9 +2,9 @@ import type { WebSocket } from 'ws';
 import { FakeHttpServer, type FakeFault, type FakeRecordedRequest, type FakeResponse } from './fake-http-server';
 
 /**
- * The HTTP and WebSocket plumbing every fake exchange shares: one loopback FakeHttpServer whose requests and sockets
- * go to the fake's `handle` and `accept`, its origins, the recorded requests, scripted faults and dropped sockets.
- * A fake adds the venue's protocol on top.
+ * The HTTP and WebSocket plumbing every fake venue (exchange or data vendor) shares: one loopback FakeHttpServer whose
+ * requests and sockets go to the fake's `handle` and `accept`, its origins, the recorded requests, scripted faults and
+ * dropped sockets. A fake adds the venue's protocol on top.
  */
 export abstract class FakeVenueServer {
   protected constructor(readonly server: FakeHttpServer) {}
