@@ -2,7 +2,9 @@ import { RrrError, ValidationError, type Bar, type Trade } from '@rrr/core';
 import { inspect } from 'node:util';
 import { HttpClient } from '../http/http-client';
 import { CapturingApiLogger } from '../testing/capturing-api-logger';
+import { collect } from '../testing/collect';
 import { FakeBinanceServer, type FakeBinanceKline } from '../testing/fake-binance-server';
+import { nextItem } from '../testing/next-item';
 import { waitUntil } from '../testing/wait-until';
 import { createExchangeClient } from './create-exchange-client';
 import type { ExchangeClient } from './exchange-client';
@@ -24,26 +26,6 @@ function klines(count: number, skip: (i: number) => boolean = () => false): Fake
       close: 100.5 + i,
       volume: 2 + i,
     }));
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-async function next<T>(iterator: AsyncIterator<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within 3 s`)), 3_000);
-  });
-  try {
-    const result = await Promise.race([iterator.next(), timeout]);
-    if (result.done) throw new Error(`iteration ended while waiting for ${what}`);
-    return result.value;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('Binance through createExchangeClient', () => {
@@ -300,8 +282,8 @@ describe('Binance through createExchangeClient', () => {
     await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length === 1, 'the SUBSCRIBE');
     fake.publishTrade({ symbol: 'BTCUSDT', id: 1, price: 60_000, quantity: 0.5, time: T0, buyerIsMaker: true });
     const expected: Trade = { symbol: 'BTC-USDT', ts: T0, price: 60_000, quantity: 0.5, side: 'sell', id: '1' };
-    expect(await next(first, 'first trade')).toEqual(expected);
-    expect(await next(second, 'first trade on the second consumer')).toEqual(expected);
+    expect(await nextItem(first, 'first trade')).toEqual(expected);
+    expect(await nextItem(second, 'first trade on the second consumer')).toEqual(expected);
 
     fake.dropConnections();
     await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length === 2, 'the resubscribe');
@@ -315,8 +297,8 @@ describe('Binance through createExchangeClient', () => {
       time: T0 + 1_000,
       buyerIsMaker: false,
     });
-    expect(await next(first, 'trade after reconnect')).toMatchObject({ id: '2', side: 'buy', price: 60_010 });
-    expect(await next(second, 'trade after reconnect on the second consumer')).toMatchObject({ id: '2' });
+    expect(await nextItem(first, 'trade after reconnect')).toMatchObject({ id: '2', side: 'buy', price: 60_010 });
+    expect(await nextItem(second, 'trade after reconnect on the second consumer')).toMatchObject({ id: '2' });
     expect(logger.at('warn').some((l) => l.message === 'exchange stream disconnected; resubscribing')).toBe(true);
 
     await client.close();
@@ -345,7 +327,7 @@ describe('Binance through createExchangeClient', () => {
       'a live subscription',
       3_000,
     );
-    expect(await next(trades, 'trade on the redialled stream')).toMatchObject({ id: '9', symbol: 'ETH-USDT' });
+    expect(await nextItem(trades, 'trade on the redialled stream')).toMatchObject({ id: '9', symbol: 'ETH-USDT' });
   });
 
   it('fails a stream for an unknown market instead of retrying it', async () => {
@@ -359,7 +341,7 @@ describe('Binance through createExchangeClient', () => {
     const tickers = client.watchTicker('ETH-USDT', { signal: abort.signal });
     await waitUntil(() => fake.subscriptionsOf('ethusdt@ticker').length === 1, 'the ticker SUBSCRIBE');
     fake.publishTicker('ETHUSDT', { last: 3_001, bid: 3_000.5, bidQty: 4, ask: 3_001.5, askQty: 2, time: T0 });
-    expect(await next(tickers, 'ticker')).toEqual({
+    expect(await nextItem(tickers, 'ticker')).toEqual({
       symbol: 'ETH-USDT',
       ts: T0,
       last: 3_001,

@@ -2,6 +2,7 @@ import type { Trade } from '@rrr/core';
 import { HttpClient } from '../http/http-client';
 import { CapturingApiLogger } from '../testing/capturing-api-logger';
 import { FakeCoinbaseServer, type FakeCoinbaseCandle } from '../testing/fake-coinbase-server';
+import { nextItem } from '../testing/next-item';
 import { waitUntil } from '../testing/wait-until';
 import { createExchangeClient } from './create-exchange-client';
 import type { ExchangeClient } from './exchange-client';
@@ -20,20 +21,6 @@ function candles(count: number): FakeCoinbaseCandle[] {
     close: 60_005 + i,
     volume: 1 + i / 10,
   }));
-}
-
-async function next<T>(iterator: AsyncIterator<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within 3 s`)), 3_000);
-  });
-  try {
-    const result = await Promise.race([iterator.next(), timeout]);
-    if (result.done) throw new Error(`iteration ended while waiting for ${what}`);
-    return result.value;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('Coinbase through createExchangeClient', () => {
@@ -138,7 +125,7 @@ describe('Coinbase through createExchangeClient', () => {
     const trades = client.watchTrades('BTC-USD');
     await waitUntil(() => fake.subscriptionsOf('market_trades', 'BTC-USD').length === 1, 'the subscribe');
     fake.publishTrade({ productId: 'BTC-USD', tradeId: 'cb-1', price: 60_100, size: 0.02, time: T0, side: 'BUY' });
-    expect(await next(trades, 'trade')).toEqual<Trade>({
+    expect(await nextItem(trades, 'trade')).toEqual<Trade>({
       symbol: 'BTC-USD',
       ts: T0,
       price: 60_100,
@@ -158,7 +145,7 @@ describe('Coinbase through createExchangeClient', () => {
       time: T0 + 500,
       side: 'SELL',
     });
-    expect(await next(trades, 'trade after reconnect')).toMatchObject({ id: 'cb-2', side: 'sell', price: 60_050 });
+    expect(await nextItem(trades, 'trade after reconnect')).toMatchObject({ id: 'cb-2', side: 'sell', price: 60_050 });
   });
 
   describe('orders (signed Advanced Trade order endpoints)', () => {
@@ -270,7 +257,7 @@ describe('Coinbase through createExchangeClient', () => {
       bestAskQuantity: 0.25,
       volume24h: 1_234.5,
     });
-    expect(await next(tickers, 'ticker')).toMatchObject({
+    expect(await nextItem(tickers, 'ticker')).toMatchObject({
       symbol: 'BTC-USD',
       last: 60_120.5,
       bid: 60_120,
@@ -288,7 +275,7 @@ describe('Coinbase through createExchangeClient', () => {
       bestAskQuantity: 2,
       volume24h: 1_240,
     });
-    expect(await next(tickers, 'second ticker')).toMatchObject({ last: 60_090, bid: 60_089, ask: 60_091 });
+    expect(await nextItem(tickers, 'second ticker')).toMatchObject({ last: 60_090, bid: 60_089, ask: 60_091 });
     expect(fake.subscriptionsOf('ticker', 'ETH-USD')).toEqual([]);
   });
 });

@@ -2,24 +2,11 @@ import { ValidationError, type Bar, type Trade } from '@rrr/core';
 import { createServer } from 'node:net';
 import { CapturingApiLogger } from '../testing/capturing-api-logger';
 import { FakePolygonServer } from '../testing/fake-polygon-server';
+import { nextItem } from '../testing/next-item';
 import { waitUntil } from '../testing/wait-until';
 import { PolygonCryptoFeed, type PolygonFeedEvent } from './polygon-crypto-feed';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
-
-async function next<T>(iterator: AsyncIterator<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within 3 s`)), 3_000);
-  });
-  try {
-    const result = await Promise.race([iterator.next(), timeout]);
-    if (result.done) throw new Error(`iteration ended while waiting for ${what}`);
-    return result.value;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function trade(i: number, pair = 'BTC-USD') {
   return { pair, p: 60_000 + i, s: 0.25, t: T0 + i * 1_000, c: [i % 2 === 0 ? 2 : 1], i: `t${i}`, x: 1 };
@@ -80,7 +67,7 @@ describe('PolygonCryptoFeed', () => {
       z: 42,
     });
 
-    expect(await next(trades, 'trade')).toEqual<Trade>({
+    expect(await nextItem(trades, 'trade')).toEqual<Trade>({
       symbol: 'BTC-USD',
       ts: T0,
       price: 60_000,
@@ -88,8 +75,8 @@ describe('PolygonCryptoFeed', () => {
       side: 'buy',
       id: '1:t0',
     });
-    expect(await next(trades, 'trade')).toMatchObject({ price: 60_001, side: 'sell' });
-    expect(await next(bars, 'bar')).toEqual<Bar>({
+    expect(await nextItem(trades, 'trade')).toMatchObject({ price: 60_001, side: 'sell' });
+    expect(await nextItem(bars, 'bar')).toEqual<Bar>({
       symbol: 'BTC-USD',
       interval: '1m',
       ts: T0,
@@ -112,7 +99,7 @@ describe('PolygonCryptoFeed', () => {
     client.subscribeTrades(['ETH-USD']);
     await waitUntil(() => fake.subscriptionsOf('XT.ETH-USD').length === 1, 'the late subscribe');
     fake.publishTrade(trade(1));
-    expect(await next(trades, 'trade before the drop')).toMatchObject({ id: '1:t1' });
+    expect(await nextItem(trades, 'trade before the drop')).toMatchObject({ id: '1:t1' });
 
     fake.dropConnections();
     await waitUntil(
@@ -126,8 +113,8 @@ describe('PolygonCryptoFeed', () => {
     ]);
     expect(fake.publishTrade(trade(2))).toBe(1);
     expect(fake.publishTrade(trade(3, 'ETH-USD'))).toBe(1);
-    expect(await next(trades, 'BTC trade after reconnect')).toMatchObject({ symbol: 'BTC-USD', id: '1:t2' });
-    expect(await next(trades, 'ETH trade after reconnect')).toMatchObject({ symbol: 'ETH-USD', id: '1:t3' });
+    expect(await nextItem(trades, 'BTC trade after reconnect')).toMatchObject({ symbol: 'BTC-USD', id: '1:t2' });
+    expect(await nextItem(trades, 'ETH trade after reconnect')).toMatchObject({ symbol: 'ETH-USD', id: '1:t3' });
     expect(client.health()).toMatchObject({ state: 'ready', connects: 2, reconnects: 1 });
     expect(logger.text()).not.toContain(fake.apiKey);
   });
@@ -169,8 +156,8 @@ describe('PolygonCryptoFeed', () => {
     fake.sendRaw('not json at all');
     fake.sendRaw(JSON.stringify([{ ev: 'XT', pair: 'BTC-USD', p: 'sixty', s: 1, t: T0, i: 'bad' }]));
     fake.publishTrade(trade(4));
-    let event = await next(events, 'event');
-    while (event.type === 'status') event = await next(events, 'event');
+    let event = await nextItem(events, 'event');
+    while (event.type === 'status') event = await nextItem(events, 'event');
     expect(event).toEqual({ type: 'trade', trade: expect.objectContaining({ id: '1:t4' }) });
     expect(client.health().invalidMessages).toBe(2);
     const rejected = logger.at('warn').filter((line) => line.message === 'polygon feed message rejected');

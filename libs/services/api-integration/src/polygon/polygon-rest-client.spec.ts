@@ -2,6 +2,7 @@ import { ConfigError, ValidationError, type Bar } from '@rrr/core';
 import { HttpClient } from '../http/http-client';
 import { HttpError } from '../http/http-error';
 import { CapturingApiLogger } from '../testing/capturing-api-logger';
+import { collect } from '../testing/collect';
 import { FakePolygonServer, type FakePolygonAggregate } from '../testing/fake-polygon-server';
 import { PolygonRestClient } from './polygon-rest-client';
 
@@ -22,12 +23,6 @@ function minuteBars(count: number): FakePolygonAggregate[] {
       n: 10 + i,
     };
   });
-}
-
-async function collect(iterable: AsyncIterable<Bar>): Promise<Bar[]> {
-  const bars: Bar[] = [];
-  for await (const bar of iterable) bars.push(bar);
-  return bars;
 }
 
 describe('PolygonRestClient.aggregates', () => {
