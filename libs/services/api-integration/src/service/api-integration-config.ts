@@ -1,6 +1,11 @@
 import { ConfigError, type FieldProblem, type PlatformSecrets } from '@rrr/core';
 import type { HttpClientOptions } from '../http/http-client';
-import { EXCHANGE_IDS, type ExchangeId } from '../exchange/exchange-credentials';
+import {
+  EXCHANGE_CREDENTIAL_ENV,
+  EXCHANGE_IDS,
+  readExchangeCredentials,
+  type ExchangeId,
+} from '../exchange/exchange-credentials';
 
 export interface ApiIntegrationExchangeConfig {
   exchange: ExchangeId;
@@ -49,6 +54,16 @@ export interface ApiIntegrationConfigInput {
 }
 
 const SOURCE = 'api-integration config';
+
+/** Credentials from the platform's secrets (read from the environment only), under the names the clients read. */
+export function credentialEnv(secrets: Partial<PlatformSecrets>): Record<string, string | undefined> {
+  return {
+    [EXCHANGE_CREDENTIAL_ENV.binance.apiKey]: secrets.binanceApiKey,
+    [EXCHANGE_CREDENTIAL_ENV.binance.secret]: secrets.binanceSecret,
+    [EXCHANGE_CREDENTIAL_ENV.coinbase.apiKey]: secrets.coinbaseApiKey,
+    [EXCHANGE_CREDENTIAL_ENV.coinbase.secret]: secrets.coinbaseSecret,
+  };
+}
 const TICKER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:.-]*$/;
 
 function checkUrl(problems: FieldProblem[], field: string, value: string | undefined, scheme: 'http' | 'ws'): void {
@@ -86,12 +101,11 @@ export function resolveApiIntegrationConfig(input: ApiIntegrationConfigInput = {
     checkUrl(problems, `${field}.urls.ws`, config.urls?.ws, 'ws');
     exchanges.push({ exchange: config.exchange, ...(config.urls === undefined ? {} : { urls: { ...config.urls } }) });
   }
-  const credentialed: Record<ExchangeId, boolean> = {
-    binance: Boolean(secrets.binanceApiKey && secrets.binanceSecret),
-    coinbase: Boolean(secrets.coinbaseApiKey && secrets.coinbaseSecret),
-  };
+  // The same test the clients apply, so a connected exchange is one whose client finds its credentials.
+  const env = credentialEnv(secrets);
   for (const exchange of EXCHANGE_IDS) {
-    if (credentialed[exchange] && !exchanges.some((e) => e.exchange === exchange)) exchanges.push({ exchange });
+    const credentialed = readExchangeCredentials(exchange, env) !== undefined;
+    if (credentialed && !exchanges.some((e) => e.exchange === exchange)) exchanges.push({ exchange });
   }
 
   const probeTicker = input.polygon?.probeTicker ?? 'X:BTCUSD';

@@ -227,6 +227,8 @@ describe('createApiIntegrationService', () => {
       secrets: { binanceApiKey: 'k', coinbaseApiKey: 'k', coinbaseSecret: 's' },
     });
     expect(config.exchanges).toEqual([{ exchange: 'coinbase' }]);
+    // A blank key is no key to the client either, so it does not connect the exchange.
+    expect(resolveApiIntegrationConfig({ secrets: { binanceApiKey: '  ', binanceSecret: 's' } }).exchanges).toEqual([]);
     expect(config.polygon).toBeUndefined();
     expect(resolveApiIntegrationConfig({ secrets: { polygonApiKey: 'p' } }).polygon).toEqual({
       probeTicker: 'X:BTCUSD',

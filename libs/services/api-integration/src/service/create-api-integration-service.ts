@@ -9,7 +9,6 @@ import {
   type EventBus,
   type HealthReport,
   type MetricsRegistry,
-  type PlatformSecrets,
   type PlatformTopics,
   type RiskAlert,
   type Service,
@@ -21,6 +20,7 @@ import { silentApiLogger, type ApiLogger } from '../http/api-logger';
 import { HttpClient } from '../http/http-client';
 import { POLYGON_REST_URL, PolygonRestClient } from '../polygon/polygon-rest-client';
 import {
+  credentialEnv,
   resolveApiIntegrationConfig,
   type ApiIntegrationConfig,
   type ApiIntegrationConfigInput,
@@ -106,16 +106,6 @@ const DAY_MS = 86_400_000;
 const IDLE_REASON =
   'no exchange or data vendor configured: set BINANCE_API_KEY and BINANCE_SECRET, COINBASE_API_KEY and ' +
   'COINBASE_SECRET, or POLYGON_API_KEY';
-
-/** Credentials from the platform's secrets (read from the environment only), under the names the clients read. */
-function credentialEnv(secrets: Partial<PlatformSecrets>): Record<string, string | undefined> {
-  return {
-    [EXCHANGE_CREDENTIAL_ENV.binance.apiKey]: secrets.binanceApiKey,
-    [EXCHANGE_CREDENTIAL_ENV.binance.secret]: secrets.binanceSecret,
-    [EXCHANGE_CREDENTIAL_ENV.coinbase.apiKey]: secrets.coinbaseApiKey,
-    [EXCHANGE_CREDENTIAL_ENV.coinbase.secret]: secrets.coinbaseSecret,
-  };
-}
 
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
