@@ -174,24 +174,19 @@ export function createDataPipelineService(
     for (const symbol of config.symbols.filter(isBundledSymbol)) {
       const dataset = BUNDLED_DATASETS[symbol];
       const source = createBundledSource(symbol);
-      let result = await runBackfill(db, {
-        source,
-        policy: policyFor(source.describe().name) ?? 'reject',
-        assetClass: dataset.assetClass,
-        clock,
-      });
-      if (result.status === 'already-complete' && (await store.count({ symbol, interval: '1d' })) < dataset.rows) {
+      const name = source.describe().name;
+      const policy = policyFor(name) ?? 'reject';
+      const load = (restart: boolean) =>
+        runBackfill(db, { source, policy, assetClass: dataset.assetClass, clock, restart });
+      let result = await load(false);
+      let bars = await store.count({ symbol, interval: '1d' });
+      if (result.status === 'already-complete' && bars < dataset.rows) {
         // The checkpoint says done but bars were deleted since: load again.
-        result = await runBackfill(db, {
-          source,
-          policy: 'reject',
-          assetClass: dataset.assetClass,
-          clock,
-          restart: true,
-        });
+        result = await load(true);
+        bars = await store.count({ symbol, interval: '1d' });
       }
-      count(source.describe().name, result.barsStored, result.report);
-      bundled[symbol] = { bars: await store.count({ symbol, interval: '1d' }), status: result.status };
+      count(name, result.barsStored, result.report);
+      bundled[symbol] = { bars, status: result.status };
       log?.info(
         { symbol, status: result.status, barsStored: result.barsStored, jobId: result.jobId },
         'bundled dataset ready',

@@ -1,7 +1,6 @@
 import { dirname, join } from 'node:path';
 import { NotFoundError, type Bar } from '@rrr/core';
 import { createFileSource, type FileSource } from './file-source';
-import type { ErrorPolicy } from '../validation/validation-policy';
 
 /** Real daily OHLCV data shipped inside npm packages, loaded from node_modules with no network. */
 export interface BundledDataset {
@@ -50,9 +49,6 @@ export type BundledSymbol = keyof typeof BUNDLED_DATASETS;
 export function isBundledSymbol(symbol: string): symbol is BundledSymbol {
   return Object.prototype.hasOwnProperty.call(BUNDLED_DATASETS, symbol);
 }
-
-/** The policy the service applies to bundled data: the files are clean, so any problem is reported and refused. */
-export const BUNDLED_POLICY: ErrorPolicy = 'reject';
 
 /**
  * A bundled dataset as a bar source: interval `1d`, `ts` = the trading day's 00:00 UTC (the files carry dates, not
