@@ -99,6 +99,15 @@ export function defineSource<T extends Bar | Trade>(
   };
 }
 
+/** A source's own range [from, to) narrowed to the read window; empty when `to <= from`. */
+export function narrowToWindow(
+  from: number,
+  to: number,
+  read: SourceReadOptions | undefined,
+): { from: number; to: number } {
+  return { from: Math.max(from, read?.from ?? from), to: Math.min(to, read?.to ?? to) };
+}
+
 /** Whether `ts` lies in the read window [from, to). */
 export function inWindow(ts: number, options: SourceReadOptions | undefined): boolean {
   if (options === undefined) return true;

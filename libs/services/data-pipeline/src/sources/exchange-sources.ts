@@ -1,7 +1,14 @@
 import { ValidationError, type Bar, type Interval, type Trade } from '@rrr/core';
 import type { ExchangeClient } from '@rrr/api-integration';
 import { batchItems } from './batch-items';
-import { defineSource, type DataSource, type SourceBatch, type SourceReadOptions } from './data-source';
+import {
+  defineSource,
+  inWindow,
+  narrowToWindow,
+  type DataSource,
+  type SourceBatch,
+  type SourceReadOptions,
+} from './data-source';
 
 /** The part of api-integration's ExchangeClient the OHLCV source needs. */
 export type ExchangeOhlcvClient = Pick<ExchangeClient, 'id' | 'fetchOHLCV'>;
@@ -49,8 +56,7 @@ export function createExchangeOhlcvSource(options: ExchangeOhlcvSourceOptions): 
   });
 
   async function* batches(read?: SourceReadOptions): AsyncGenerator<SourceBatch<Bar>> {
-    const from = Math.max(options.from, read?.from ?? options.from);
-    const to = Math.min(options.to, read?.to ?? options.to);
+    const { from, to } = narrowToWindow(options.from, options.to, read);
     if (to <= from) return;
     const bars = options.client.fetchOHLCV({
       symbol: options.symbol,
@@ -84,9 +90,7 @@ export function createExchangeTradeSource(options: ExchangeTradeSourceOptions): 
       read?.signal === undefined ? {} : { signal: read.signal },
     );
     for await (const items of batchItems(trades, options.batchSize ?? 500, options.maxBatchDelayMs ?? 1_000)) {
-      const kept = items.filter(
-        (t) => (read?.from === undefined || t.ts >= read.from) && (read?.to === undefined || t.ts < read.to),
-      );
+      const kept = items.filter((t) => inWindow(t.ts, read));
       if (kept.length > 0) yield { items: kept };
     }
   }

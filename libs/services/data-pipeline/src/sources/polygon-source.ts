@@ -1,7 +1,7 @@
 import { ValidationError, type Bar, type Interval } from '@rrr/core';
 import { polygonTickerToSymbol, type PolygonRestClient } from '@rrr/api-integration';
 import { batchItems } from './batch-items';
-import { defineSource, type DataSource, type SourceBatch, type SourceReadOptions } from './data-source';
+import { defineSource, narrowToWindow, type DataSource, type SourceBatch, type SourceReadOptions } from './data-source';
 
 /** The part of api-integration's PolygonRestClient this source needs. */
 export type PolygonAggregatesClient = Pick<PolygonRestClient, 'aggregates'>;
@@ -64,8 +64,7 @@ export function createPolygonSource(options: PolygonSourceOptions): DataSource<B
   });
 
   async function* batches(read?: SourceReadOptions): AsyncGenerator<SourceBatch<Bar>> {
-    const from = Math.max(options.from, read?.from ?? options.from);
-    const to = Math.min(options.to, read?.to ?? options.to);
+    const { from, to } = narrowToWindow(options.from, options.to, read);
     if (to <= from) return;
     const bars = options.client.aggregates({
       ticker: options.ticker,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { INTERVAL_MS, ValidationError, toIso, type Bar, type FieldProblem, type Interval, type Trade } from '@rrr/core';
-import { defineSource, type DataSource, type SourceBatch, type SourceReadOptions } from './data-source';
+import { defineSource, narrowToWindow, type DataSource, type SourceBatch, type SourceReadOptions } from './data-source';
 import { SyntheticMarket, resolveSyntheticMarketOptions, type SyntheticMarketOptions } from './synthetic-market';
 
 export interface SyntheticSourceOptions extends SyntheticMarketOptions {
@@ -73,8 +73,7 @@ export function createSyntheticSource(options: SyntheticSourceOptions): DataSour
 
   async function* batches(read?: SourceReadOptions): AsyncGenerator<SourceBatch<Bar>> {
     const market = new SyntheticMarket(options);
-    const from = Math.max(first, read?.from ?? first);
-    const to = Math.min(options.to, read?.to ?? options.to);
+    const { from, to } = narrowToWindow(first, options.to, read);
     let items: Bar[] = [];
     for (let ts = first; ts < to; ts += step) {
       const bar = market.nextBar(ts, options.interval);
@@ -114,8 +113,7 @@ export function createSyntheticTradeSource(options: SyntheticTradeSourceOptions)
 
   async function* batches(read?: SourceReadOptions): AsyncGenerator<SourceBatch<Trade>> {
     const market = new SyntheticMarket(options);
-    const from = Math.max(options.from, read?.from ?? options.from);
-    const to = Math.min(options.to, read?.to ?? options.to);
+    const { from, to } = narrowToWindow(options.from, options.to, read);
     let items: Trade[] = [];
     for (let ts = options.from; ts < to; ts += everyMs) {
       const trade = market.nextTrade(ts, everyMs);
