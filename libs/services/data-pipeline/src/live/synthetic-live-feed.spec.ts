@@ -1,30 +1,12 @@
 import { ManualClock, validateBar, validateTrade, type Bar, type Trade } from '@rrr/core';
-import { SyntheticLiveFeed, type FeedTimer } from './synthetic-live-feed';
-
-/** A timer driven by the test: `fire()` runs the pending callback, as the event loop would when it is due. */
-class ManualTimer implements FeedTimer {
-  pending: { callback: () => void; ms: number } | undefined;
-  setTimeout(callback: () => void, ms: number): unknown {
-    this.pending = { callback, ms };
-    return this.pending;
-  }
-  clearTimeout(handle: unknown): void {
-    if (this.pending === handle) this.pending = undefined;
-  }
-  fire(clock: ManualClock): void {
-    const due = this.pending;
-    if (due === undefined) throw new Error('nothing scheduled');
-    this.pending = undefined;
-    clock.advance(due.ms);
-    due.callback();
-  }
-}
+import { ManualFeedTimer } from '../testing/manual-feed-timer';
+import { SyntheticLiveFeed } from './synthetic-live-feed';
 
 const T0 = Date.UTC(2024, 0, 1, 12);
 
 function run(seconds: number, seed = 42) {
   const clock = new ManualClock(T0);
-  const timer = new ManualTimer();
+  const timer = new ManualFeedTimer();
   const trades: Trade[] = [];
   const bars: Bar[] = [];
   const feed = new SyntheticLiveFeed({

@@ -1,29 +1,9 @@
 import { InProcessEventBus, ManualClock, createMetricsRegistry, type Bar, type Database, type Trade } from '@rrr/core';
-import type { FeedTimer } from '../live/synthetic-live-feed';
 import { BarStore } from '../storage/bar-store';
 import { countQuarantined } from '../storage/quarantine-store';
+import { ManualFeedTimer } from '../testing/manual-feed-timer';
 import { TempSqlite } from '../testing/temp-sqlite';
 import { createDataPipelineService, type DataPipelineServiceConfig } from './data-pipeline-service';
-
-class ManualTimer implements FeedTimer {
-  pending: { callback: () => void; ms: number } | undefined;
-  setTimeout(callback: () => void, ms: number): unknown {
-    this.pending = { callback, ms };
-    return this.pending;
-  }
-  clearTimeout(handle: unknown): void {
-    if (this.pending === handle) this.pending = undefined;
-  }
-  fire(clock: ManualClock, times: number): void {
-    for (let i = 0; i < times; i++) {
-      const due = this.pending;
-      if (due === undefined) throw new Error('nothing scheduled');
-      this.pending = undefined;
-      clock.advance(due.ms);
-      due.callback();
-    }
-  }
-}
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const CONFIG: DataPipelineServiceConfig = {
@@ -50,7 +30,7 @@ describe('createDataPipelineService', () => {
 
   it('loads the bundled data on start, runs the live feed onto the bus, and stops cleanly', async () => {
     const clock = new ManualClock(T0);
-    const timer = new ManualTimer();
+    const timer = new ManualFeedTimer();
     const metrics = createMetricsRegistry();
     const service = createDataPipelineService({ db, bus, clock, timer, metrics }, CONFIG);
     const published: Bar[] = [];
