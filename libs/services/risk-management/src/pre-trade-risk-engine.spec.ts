@@ -120,6 +120,19 @@ describe('PreTradeRiskEngine — validation before risk', () => {
     expect(spy.calls).toBe(1);
   });
 
+  it('check, for a request validated before, still refuses a symbol outside the universe and runs the rules', () => {
+    spy.calls = 0;
+    const unknown = engine.check(buy('DOGE-USD', 1), snapshot());
+    expect(unknown.rejection?.code).toBe('ORDER_INVALID');
+    expect((unknown.rejection as ValidationError).problems.map((p) => p.field)).toEqual(['symbol']);
+    expect(spy.calls).toBe(0);
+    expect(engine.check(buy('BTC-USD', 0.01), snapshot())).toEqual({
+      approved: true,
+      verdicts: [{ rule: 'spy', pass: true }],
+    });
+    expect(spy.calls).toBe(1);
+  });
+
   it('throws on a snapshot without a mark for a held symbol: that is the caller’s bug, not the order’s', () => {
     expect(() => engine.evaluate(buy('BTC-USD', 0.01), snapshot([pos('SOL-USD', 1)]))).toThrow(/marks\.SOL-USD/);
   });

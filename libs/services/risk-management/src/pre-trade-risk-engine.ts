@@ -56,14 +56,20 @@ export class PreTradeRiskEngine {
   }
 
   evaluate(order: OrderRequest, snapshot: RiskSnapshot): PreTradeEvaluation {
-    const problems = this.validate(order);
-    if (problems.length > 0) {
-      return {
-        approved: false,
-        verdicts: [],
-        rejection: new ValidationError('order request', problems, 'ORDER_INVALID'),
-      };
-    }
+    const problems = validateOrderRequest(order);
+    if (problems.length === 0) return this.check(order, snapshot);
+    const universeProblem = this.universeProblem((order as { symbol?: unknown } | null)?.symbol);
+    if (universeProblem !== undefined) problems.push(universeProblem);
+    return invalid(problems);
+  }
+
+  /**
+   * evaluate for a request that already passed validateOrderRequest, as the OMS's do: its rules and the universe
+   * only, so an order on the hot path is not validated twice.
+   */
+  check(order: OrderRequest, snapshot: RiskSnapshot): PreTradeEvaluation {
+    const universeProblem = this.universeProblem(order.symbol);
+    if (universeProblem !== undefined) return invalid([universeProblem]);
     const ctx = buildPreTradeContext(order, snapshot, this.limits);
     const verdicts: RuleOutcome[] = [];
     const violations: { rule: string; reason: string; value: number; limit: number }[] = [];
@@ -90,12 +96,12 @@ export class PreTradeRiskEngine {
     };
   }
 
-  private validate(order: OrderRequest): FieldProblem[] {
-    const problems = validateOrderRequest(order);
-    const symbol = (order as { symbol?: unknown } | null)?.symbol;
-    if (this.knownSymbols !== null && isValidSymbol(symbol) && !this.knownSymbols.has(symbol)) {
-      problems.push({ field: 'symbol', message: 'is not a known symbol of the trading universe', value: symbol });
-    }
-    return problems;
+  private universeProblem(symbol: unknown): FieldProblem | undefined {
+    if (this.knownSymbols === null || !isValidSymbol(symbol) || this.knownSymbols.has(symbol)) return undefined;
+    return { field: 'symbol', message: 'is not a known symbol of the trading universe', value: symbol };
   }
+}
+
+function invalid(problems: FieldProblem[]): PreTradeEvaluation {
+  return { approved: false, verdicts: [], rejection: new ValidationError('order request', problems, 'ORDER_INVALID') };
 }

@@ -371,7 +371,7 @@ export class OrderManager {
         field: 'symbol',
       });
     }
-    const verdict = this.risk.evaluate(request, snapshot);
+    const verdict = this.risk.check(request, snapshot);
     if (verdict.approved) return undefined;
     const rejection = verdict.rejection ?? new RiskRejectedError('pre-trade', 'rejected without a reason');
     if (rejection instanceof RiskRejectedError) {
@@ -700,14 +700,11 @@ export class OrderManager {
   /** onBar, returning a promise only when follow-ups (exit releases, OCO cancels) have to run. */
   onBarNow(bar: Bar): Promise<void> | undefined {
     this.assertHealthy();
-    this.marketDepth += 1;
-    try {
+    this.dispatchMarket(() => {
       this.exchange.onBar?.(bar);
       this.portfolio.mark(bar.symbol, bar.close);
       this.exchange.expireDue?.(this.clock.now());
-    } finally {
-      this.marketDepth -= 1;
-    }
+    });
     // Most bars fill nothing: no promise (a microtask turn per bar in a backtest) when nothing follows up.
     if (this.followUps.length > 0 || this.followUpsRunning !== undefined) return this.runFollowUps();
     return undefined;

@@ -8,12 +8,13 @@ export interface PreTradeVerdict {
 }
 
 /**
- * What the engine asks of pre-trade risk: one pure evaluation of an order against a snapshot of the book. The
+ * What the engine asks of pre-trade risk: one pure evaluation of an order against a snapshot of the book. The OMS
+ * asks only about requests that passed validateOrderRequest, so the check need not validate them again. The
  * risk-management PreTradeRiskEngine fits as is; tests and backtests without limits use allowAllPreTradeCheck.
  */
 export interface PreTradeCheck {
-  evaluate(order: OrderRequest, snapshot: RiskSnapshot): PreTradeVerdict;
+  check(order: OrderRequest, snapshot: RiskSnapshot): PreTradeVerdict;
 }
 
 /** Approves everything: for backtests that study a strategy without limits. */
-export const allowAllPreTradeCheck: PreTradeCheck = { evaluate: () => ({ approved: true }) };
+export const allowAllPreTradeCheck: PreTradeCheck = { check: () => ({ approved: true }) };
