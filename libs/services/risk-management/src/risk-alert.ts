@@ -1,20 +1,7 @@
-export type RiskAlertSeverity = 'info' | 'warning' | 'critical';
+import type { RiskAlert, RiskAlertSeverity } from '@rrr/core';
 
-/** Payload of the bus topic `risk.alert`. */
-export interface RiskAlert {
-  id: string;
-  /** Epoch ms UTC, from the injected clock. */
-  ts: number;
-  /** The rule or measure the alert is about, e.g. `daily-loss-limit`, `max-leverage`. */
-  rule: string;
-  severity: RiskAlertSeverity;
-  message: string;
-  value: number;
-  limit: number;
-  symbol?: string;
-  /** Alerts of the same key held back by the cooldown since the previous one was published. */
-  suppressedCount?: number;
-}
+// The payload of the bus topic `risk.alert` is core's: risk publishes exactly what the bus carries.
+export type { RiskAlert, RiskAlertSeverity };
 
 /**
  * How alerts leave this library: the platform passes the event bus's publish (`(t, p) => bus.publish(t, p)`);
