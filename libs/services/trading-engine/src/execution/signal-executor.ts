@@ -8,9 +8,8 @@ import { fixedFractionSizer, type PositionSizer } from './position-sizer';
 
 /** The part of the OMS the executor uses. */
 export interface OrderSubmitter {
-  submitOrder(request: OrderRequest, options?: { strategyId?: string }): Promise<OmsOrder>;
-  /** submitOrder answering at once when it can (the OrderManager's); used instead of submitOrder when present. */
-  submitOrderNow?(request: OrderRequest, options?: { strategyId?: string }): MaybePromise<OmsOrder>;
+  /** The OrderManager's: answers at once when it can, so a backtest's signal costs no microtask turn. */
+  submitOrderNow(request: OrderRequest, options?: { strategyId?: string }): MaybePromise<OmsOrder>;
   getWorkingOrders(): OmsOrder[];
 }
 
@@ -138,10 +137,7 @@ export class SignalExecutor {
     request.clientOrderId = clientOrderIdFor(strategyId, symbol, signal.ts);
     let submitted: MaybePromise<OmsOrder>;
     try {
-      submitted =
-        this.oms.submitOrderNow === undefined
-          ? this.oms.submitOrder(request, { strategyId })
-          : this.oms.submitOrderNow(request, { strategyId });
+      submitted = this.oms.submitOrderNow(request, { strategyId });
     } catch (error) {
       return refusalOutcome(error);
     }
