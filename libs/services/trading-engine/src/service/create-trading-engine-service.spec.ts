@@ -180,7 +180,7 @@ describe('createTradingEngineService after a failed write', () => {
 
     await db.execute('ALTER TABLE orders_away RENAME TO orders');
     const failed = service.engine;
-    await service.stop().catch(() => undefined);
+    await service.stop();
     await service.start();
     expect(service.engine).not.toBe(failed);
     expect((await service.health()).status).toBe('up');

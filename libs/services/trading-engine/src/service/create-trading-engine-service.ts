@@ -150,7 +150,8 @@ export function createTradingEngineService(
     });
   };
 
-  // A fresh venue and store with each engine: nothing of a stopped engine's memory is carried over.
+  // A fresh default venue and store with each engine: none of a failed engine's order book is carried over. Injected
+  // parts (a live venue, a store, the strategies and their indicator state) are the same objects in the rebuilt one.
   const buildEngine = (): TradingEngine =>
     new TradingEngine(
       {
