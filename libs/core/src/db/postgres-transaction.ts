@@ -83,22 +83,10 @@ export class PostgresTransaction implements DatabaseTransaction {
   }
 
   private inSavepoint<R>(work: () => Promise<R>): Promise<R> {
-    return this.gate.exclusive(async () => {
+    return this.gate.exclusive(() => {
       this.assertUsable();
-      const steps = savepointSteps(this.client, this.depth + 1);
-      await steps.begin();
-      try {
-        const result = await work();
-        await steps.commit();
-        return result;
-      } catch (err) {
-        try {
-          await steps.rollback();
-        } catch {
-          // The original error says why; a failed rollback surfaces when the outer transaction ends.
-        }
-        throw err;
-      }
+      // A failed rollback surfaces when the outer transaction ends; runTransaction rethrows the original error.
+      return runTransaction(savepointSteps(this.client, this.depth + 1), { end: () => undefined }, work);
     });
   }
 
