@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, RrrError } from '../errors';
+import { ConflictError, NotFoundError, RrrError, errorMessage } from '../errors';
 import { systemClock, type Clock } from '../time';
 import { checkOptions, isIntAtLeast } from './option-checks';
 
@@ -66,8 +66,6 @@ interface RunningJob {
 }
 
 type FinalStatus = 'completed' | 'failed' | 'cancelled';
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * An in-memory job runner for a service: a bounded FIFO queue in front of at most `concurrency` running jobs, each
@@ -239,8 +237,8 @@ export class JobQueue<J extends JobRecord> {
         settle('completed');
       },
       (error: unknown) => {
-        if (controller.signal.aborted) settle('cancelled', messageOf(controller.signal.reason));
-        else settle('failed', messageOf(error));
+        if (controller.signal.aborted) settle('cancelled', errorMessage(controller.signal.reason));
+        else settle('failed', errorMessage(error));
       },
     );
     this.running.set(job.id, { controller, settled });

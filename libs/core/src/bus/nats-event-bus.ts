@@ -1,6 +1,6 @@
 import type * as Nats from 'nats';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, NatsConnection } from 'nats';
-import { ConflictError, RrrError, ValidationError, type FieldProblem } from '../errors';
+import { ConflictError, RrrError, ValidationError, errorMessage, type FieldProblem } from '../errors';
 import { systemClock, type Clock } from '../time';
 import {
   defaultHandlerErrorHook,
@@ -72,10 +72,6 @@ interface ResolvedOptions {
 
 type AnyHandler = (payload: unknown, meta: BusEventMeta) => void | Promise<void>;
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function isNotFound(error: unknown): boolean {
   return error instanceof nats().NatsError && (error.api_error?.code === 404 || /not found/i.test(error.message));
 }
@@ -127,7 +123,7 @@ export async function ensureNatsStream(jsm: JetStreamManager, stream: string, su
     return;
   } catch (error) {
     if (!isNotFound(error)) {
-      throw new RrrError('BUS_ERROR', `cannot use JetStream stream ${stream} for ${subject}: ${messageOf(error)}`, {
+      throw new RrrError('BUS_ERROR', `cannot use JetStream stream ${stream} for ${subject}: ${errorMessage(error)}`, {
         cause: error,
         details: { stream, subject },
       });
@@ -136,7 +132,7 @@ export async function ensureNatsStream(jsm: JetStreamManager, stream: string, su
   try {
     await jsm.streams.add({ name: stream, subjects: [subject], storage: nats().StorageType.File });
   } catch (error) {
-    throw new RrrError('BUS_ERROR', `cannot create JetStream stream ${stream} for ${subject}: ${messageOf(error)}`, {
+    throw new RrrError('BUS_ERROR', `cannot create JetStream stream ${stream} for ${subject}: ${errorMessage(error)}`, {
       cause: error,
       details: { stream, subject },
     });
@@ -340,7 +336,7 @@ export class NatsEventBus<T extends Record<string, unknown> = PlatformTopics> im
     try {
       await this.js.publish(subject, codec().encode(payload), { headers: h });
     } catch (error) {
-      throw new RrrError('BUS_ERROR', `publish on ${subject} to stream ${this.stream} failed: ${messageOf(error)}`, {
+      throw new RrrError('BUS_ERROR', `publish on ${subject} to stream ${this.stream} failed: ${errorMessage(error)}`, {
         cause: error,
         details: { topic, subject, stream: this.stream },
       });
@@ -383,10 +379,14 @@ export class NatsEventBus<T extends Record<string, unknown> = PlatformTopics> im
       }
     } catch (error) {
       if (error instanceof RrrError) throw error;
-      throw new RrrError('BUS_ERROR', `subscribe to ${subject} on stream ${this.stream} failed: ${messageOf(error)}`, {
-        cause: error,
-        details: { pattern, subject, stream: this.stream, ...(durable === undefined ? {} : { durable }) },
-      });
+      throw new RrrError(
+        'BUS_ERROR',
+        `subscribe to ${subject} on stream ${this.stream} failed: ${errorMessage(error)}`,
+        {
+          cause: error,
+          details: { pattern, subject, stream: this.stream, ...(durable === undefined ? {} : { durable }) },
+        },
+      );
     }
     this.subscriptions.add(subscription);
     return subscription;
@@ -452,7 +452,7 @@ export async function createNatsEventBus<T extends Record<string, unknown> = Pla
       timeout: options.connectTimeoutMs ?? 2_000,
     });
   } catch (error) {
-    throw new RrrError('BUS_ERROR', `cannot connect to NATS at ${String(options.url)}: ${messageOf(error)}`, {
+    throw new RrrError('BUS_ERROR', `cannot connect to NATS at ${String(options.url)}: ${errorMessage(error)}`, {
       cause: error,
       details: { url: options.url },
     });

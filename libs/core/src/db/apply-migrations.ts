@@ -1,8 +1,7 @@
-import { DatabaseError } from '../errors';
+import { DatabaseError, errorMessage } from '../errors';
 import { systemClock, type Clock } from '../time';
 import type { DatabaseSession, SqlDialect } from './database';
 import { migrationChecksum, type Migration } from './migrations';
-import { errorMessage } from './to-database-error';
 
 const MIGRATIONS_TABLE_DDL: Readonly<Record<SqlDialect, string>> = {
   sqlite: `CREATE TABLE IF NOT EXISTS schema_migrations (

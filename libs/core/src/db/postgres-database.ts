@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { loadPg } from './load-pg';
 import { DatabaseError } from '../errors';
+import { assertStreamBatchSize } from './assert-stream-batch-size';
 import type {
   CopyRows,
   Database,
@@ -165,9 +166,7 @@ export class PostgresDatabase implements Database {
     params: SqlParams,
     batchSize: number,
   ): AsyncGenerator<T[]> {
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-      throw new DatabaseError(`stream batchSize must be a positive integer, got ${batchSize}`);
-    }
+    assertStreamBatchSize(batchSize);
     this.assertOpen();
     const client = await this.connect();
     let released = false;

@@ -1,11 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { DatabaseError } from '../errors';
+import { DatabaseError, errorMessage } from '../errors';
+import { assertStreamBatchSize } from './assert-stream-batch-size';
 import type { Database, SqlParams, StreamOptions } from './database';
 import { encodeSqlParams } from './sql-value-encoding';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteConnection } from './sqlite-connection';
 import { SqliteSession } from './sqlite-session';
-import { errorMessage, toDatabaseError } from './to-database-error';
+import { toDatabaseError } from './to-database-error';
 
 export interface SqliteDatabaseOptions {
   /** Database file; `:memory:` for a private in-memory database. */
@@ -51,12 +52,6 @@ function openConfigured(options: SqliteDatabaseOptions): BetterSqlite3.Database 
   } catch (err) {
     if (handle?.open) handle.close();
     throw new DatabaseError(`sqlite: cannot open ${options.path}: ${errorMessage(err)}`);
-  }
-}
-
-function assertBatchSize(batchSize: number): void {
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-    throw new DatabaseError(`stream batchSize must be a positive integer, got ${batchSize}`);
   }
 }
 
@@ -155,7 +150,7 @@ export class SqliteDatabase extends SqliteSession implements Database {
   }
 
   private async *streamBatches<T>(sql: string, params: SqlParams, batchSize: number): AsyncGenerator<T[]> {
-    assertBatchSize(batchSize);
+    assertStreamBatchSize(batchSize);
     this.assertUsable();
     const main = this.connection.handle;
     const reader = main.memory

@@ -1,4 +1,4 @@
-import { DatabaseError } from '../errors';
+import { DatabaseError, errorMessage } from '../errors';
 import type { SqlDialect } from './database';
 
 /** What a wrapped driver error keeps: enough to react to (codes, constraint), never the statement's values. */
@@ -39,12 +39,6 @@ interface DriverErrorShape {
   constraint?: unknown;
   table?: unknown;
   column?: unknown;
-}
-
-/** An error's message; duck-typed because errors from Node's own modules fail `instanceof Error` under jest. */
-export function errorMessage(err: unknown): string {
-  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
-  return typeof message === 'string' ? message : String(err);
 }
 
 function optionalString(value: unknown): string | undefined {

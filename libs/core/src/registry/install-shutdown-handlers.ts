@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import type { RegistryLogger } from './service-registry';
 
 export interface ShutdownHandlerOptions {
@@ -63,7 +64,7 @@ export function installShutdownHandlers(
         exit(0);
       },
       (error: unknown) => {
-        logger.error({ signal, error: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        logger.error({ signal, error: errorMessage(error) }, 'shutdown failed');
         exit(1);
       },
     );

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ConflictError, NotFoundError, RrrError, TimeoutError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, RrrError, TimeoutError, ValidationError, errorMessage } from '../errors';
 import { systemClock, type Clock } from '../time';
 import { dependencyLevels } from './dependency-graph';
 import { resolveRestartPolicy, restartDelayMs, type RestartPolicy } from './restart-policy';
@@ -81,10 +81,6 @@ const globalTimers: RegistryTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 const HEALTH_STATUSES: readonly string[] = ['up', 'degraded', 'down'];
 
@@ -216,20 +212,20 @@ export class ServiceRegistry {
 
     const [{ entry: failed, error }] = failures;
     this.logger.error(
-      { service: failed.name, error: messageOf(error), rollingBack: started.map((e) => e.name) },
+      { service: failed.name, error: errorMessage(error), rollingBack: started.map((e) => e.name) },
       'service failed to start; stopping the services already started',
     );
     this.phase = 'stopping';
     const stopErrors = await this.stopEntries(await this.settleRecoveries(started));
     this.phase = 'idle';
     await this.statusEvents;
-    throw new RrrError('SERVICE_FAILED', `service "${failed.name}" failed to start: ${messageOf(error)}`, {
+    throw new RrrError('SERVICE_FAILED', `service "${failed.name}" failed to start: ${errorMessage(error)}`, {
       cause: error,
       details: {
         service: failed.name,
-        otherFailures: failures.slice(1).map((f) => ({ service: f.entry.name, error: messageOf(f.error) })),
+        otherFailures: failures.slice(1).map((f) => ({ service: f.entry.name, error: errorMessage(f.error) })),
         rolledBack: started.map((e) => e.name).reverse(),
-        stopFailures: stopErrors.map((f) => ({ service: f.service, error: messageOf(f.error) })),
+        stopFailures: stopErrors.map((f) => ({ service: f.service, error: errorMessage(f.error) })),
       },
     });
   }
@@ -240,7 +236,7 @@ export class ServiceRegistry {
       entry.instance = await entry.factory(this.contextFor(entry, this.run));
       await entry.instance.start();
     } catch (error) {
-      entry.lastError = messageOf(error);
+      entry.lastError = errorMessage(error);
       this.setState(entry, 'failed', entry.lastError);
       throw error;
     }
@@ -273,10 +269,13 @@ export class ServiceRegistry {
 
   private onFailure(entry: Entry, error: unknown): void {
     if (entry.state !== 'running' || this.phase === 'stopping') {
-      this.logger.warn({ service: entry.name, state: entry.state, error: messageOf(error) }, 'failure report ignored');
+      this.logger.warn(
+        { service: entry.name, state: entry.state, error: errorMessage(error) },
+        'failure report ignored',
+      );
       return;
     }
-    entry.lastError = messageOf(error);
+    entry.lastError = errorMessage(error);
     this.logger.error({ service: entry.name, error: entry.lastError, restarts: entry.restarts }, 'service crashed');
     entry.recovery = this.recover(entry).finally(() => {
       entry.recovery = undefined;
@@ -287,7 +286,7 @@ export class ServiceRegistry {
     const instance = entry.instance as Service;
     // Release whatever the crashed instance still holds before it is started again.
     await instance.stop().catch((error: unknown) => {
-      this.logger.warn({ service: entry.name, error: messageOf(error) }, 'stop of crashed service failed');
+      this.logger.warn({ service: entry.name, error: errorMessage(error) }, 'stop of crashed service failed');
     });
     for (;;) {
       if (entry.restarts >= this.restartPolicy.maxRestarts) {
@@ -306,7 +305,7 @@ export class ServiceRegistry {
         this.setState(entry, 'running');
         return;
       } catch (error) {
-        entry.lastError = messageOf(error);
+        entry.lastError = errorMessage(error);
         this.logger.error({ service: entry.name, attempt: entry.restarts, error: entry.lastError }, 'restart failed');
         await instance.stop().catch(() => undefined);
       }
@@ -359,19 +358,17 @@ export class ServiceRegistry {
     entry.manualRestarts++;
     this.logger.info({ service: name, manualRestarts: entry.manualRestarts }, 'restarting service on request');
     const attempt = (async () => {
-      for (const [step, next] of [
-        ['stopping', 'stopped'],
-        ['starting', 'running'],
-      ] as const) {
-        this.setState(entry, step);
-        try {
-          await (step === 'stopping' ? instance.stop() : instance.start());
-        } catch (error) {
-          entry.lastError = messageOf(error);
-          this.setState(entry, 'failed', entry.lastError);
-          throw error;
-        }
-        this.setState(entry, next);
+      try {
+        this.setState(entry, 'stopping');
+        await instance.stop();
+        this.setState(entry, 'stopped');
+        this.setState(entry, 'starting');
+        await instance.start();
+        this.setState(entry, 'running');
+      } catch (error) {
+        entry.lastError = errorMessage(error);
+        this.setState(entry, 'failed', entry.lastError);
+        throw error;
       }
     })();
     // stopAll() waits for a restart under way, as for a crash recovery.
@@ -401,8 +398,8 @@ export class ServiceRegistry {
     if (failures.length > 0) {
       throw new RrrError(
         'SERVICE_FAILED',
-        `failed to stop ${failures.map((f) => `"${f.service}" (${messageOf(f.error)})`).join(', ')}`,
-        { details: { failures: failures.map((f) => ({ service: f.service, error: messageOf(f.error) })) } },
+        `failed to stop ${failures.map((f) => `"${f.service}" (${errorMessage(f.error)})`).join(', ')}`,
+        { details: { failures: failures.map((f) => ({ service: f.service, error: errorMessage(f.error) })) } },
       );
     }
   }
@@ -435,7 +432,7 @@ export class ServiceRegistry {
             await (entry.instance as Service).stop();
             this.setState(entry, 'stopped');
           } catch (error) {
-            entry.lastError = messageOf(error);
+            entry.lastError = errorMessage(error);
             failures.push({ service: entry.name, error });
             this.logger.error({ service: entry.name, error: entry.lastError }, 'service failed to stop');
             this.setState(entry, 'failed', entry.lastError);
@@ -485,7 +482,7 @@ export class ServiceRegistry {
       }
       return { status: report.status, state, latencyMs, ...(report.details ? { details: report.details } : {}) };
     } catch (error) {
-      return { status: 'down', state, latencyMs: performance.now() - started, error: messageOf(error) };
+      return { status: 'down', state, latencyMs: performance.now() - started, error: errorMessage(error) };
     } finally {
       clearTimeout(timer);
     }
@@ -524,7 +521,10 @@ export class ServiceRegistry {
     this.statusEvents = this.statusEvents
       .then(() => bus.publish('service.status', event))
       .catch((publishError: unknown) => {
-        this.logger.warn({ service: entry.name, status, error: messageOf(publishError) }, 'status event not published');
+        this.logger.warn(
+          { service: entry.name, status, error: errorMessage(publishError) },
+          'status event not published',
+        );
       });
   }
 }

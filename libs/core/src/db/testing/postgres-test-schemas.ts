@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { loadPg } from '../load-pg';
-import { errorMessage } from '../to-database-error';
+import { errorMessage } from '../../errors';
 
 /** The machine's PostgreSQL used by tests; override with RRR_TEST_POSTGRES_URL. */
 export const TEST_POSTGRES_URL = process.env['RRR_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
