@@ -1,22 +1,7 @@
 import { ValidationError } from '../errors';
 import { ManualClock } from '../time';
 import { AsyncCache } from './async-cache';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (reason: unknown) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred, type Deferred } from './testing/deferred';
 
 /** A loader whose calls stay pending until the test settles them, one deferred per call. */
 function controlledLoader<V>() {

@@ -1,21 +1,6 @@
 import { ValidationError } from '../errors';
 import { mapConcurrent } from './map-concurrent';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (reason: unknown) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from './testing/deferred';
 
 /** Lets every queued promise callback run (p-limit hands slots over in microtasks). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

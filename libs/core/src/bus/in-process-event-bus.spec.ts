@@ -2,18 +2,13 @@ import { ValidationError } from '../errors';
 import { ManualClock } from '../time';
 import type { BusHandlerErrorInfo } from './event-bus';
 import { InProcessEventBus } from './in-process-event-bus';
+import { deferred } from '../async/testing/deferred';
 
 type Topics = {
   bar: { close: number };
   signal: { strength: number };
   'order.submitted': { id: string };
 };
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe('InProcessEventBus', () => {
   it('runs synchronous handlers inside publish(), cascades included', async () => {

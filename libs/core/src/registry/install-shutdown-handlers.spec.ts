@@ -1,18 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { deferred } from '../async/testing/deferred';
 import { installShutdownHandlers } from './install-shutdown-handlers';
 import { ServiceRegistry, type RegistryLogger } from './service-registry';
 
 const quiet: Pick<RegistryLogger, 'info' | 'error'> = { info: () => undefined, error: () => undefined };
-
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
