@@ -1,6 +1,7 @@
 import { DatabaseError } from '../errors';
 import type { DbInputValue, DbInsertRow, InsertManyOptions, SqlDialect } from './database';
 import { dbColumnKinds, dbTableDefinition, type DbTableName } from './db-tables';
+import { setBounded } from './set-bounded';
 import { columnEncoder, type ColumnEncoder, type DriverValue } from './sql-value-encoding';
 
 /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite bundled with better-sqlite3 (the default since SQLite 3.32). */
@@ -132,13 +133,7 @@ export class InsertPlan {
       if (cached !== undefined) return cached;
     }
     const text = this.prefix + this.valuesList(rowCount) + this.conflictClause;
-    if (cacheable) {
-      if (statementTextCache.size >= STATEMENT_TEXT_CACHE_LIMIT) {
-        const oldest = statementTextCache.keys().next().value;
-        if (oldest !== undefined) statementTextCache.delete(oldest);
-      }
-      statementTextCache.set(key, text);
-    }
+    if (cacheable) setBounded(statementTextCache, key, text, STATEMENT_TEXT_CACHE_LIMIT);
     return text;
   }
 

@@ -9,6 +9,7 @@ import { encodeCopyTextValue } from './copy-text-format';
 import { checkedCopyRows } from './copy-rows';
 import { dbColumnKinds } from './db-tables';
 import type { InsertPlan } from './insert-plan';
+import { setBounded } from './set-bounded';
 import { columnEncoder, encodeSqlParams } from './sql-value-encoding';
 import { describeSql, toDatabaseError } from './to-database-error';
 import { translatePlaceholders, type TranslatedSql } from './translate-placeholders';
@@ -23,11 +24,7 @@ function translateCached(sql: string): TranslatedSql {
   let translated = translations.get(sql);
   if (translated === undefined) {
     translated = translatePlaceholders(sql);
-    if (translations.size >= TRANSLATION_CACHE_LIMIT) {
-      const oldest = translations.keys().next().value;
-      if (oldest !== undefined) translations.delete(oldest);
-    }
-    translations.set(sql, translated);
+    setBounded(translations, sql, translated, TRANSLATION_CACHE_LIMIT);
   }
   return translated;
 }
@@ -73,11 +70,7 @@ function preparedName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
     name = `rrr_insert_${createHash('sha1').update(text).digest('hex').slice(0, 32)}`;
-    if (statementNames.size >= 64) {
-      const oldest = statementNames.keys().next().value;
-      if (oldest !== undefined) statementNames.delete(oldest);
-    }
-    statementNames.set(text, name);
+    setBounded(statementNames, text, name, 64);
   }
   return name;
 }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ExecuteResult, SqlParams } from './database';
 import { REMAINDER_STATEMENT_ROWS, type InsertPlan } from './insert-plan';
+import { setBounded } from './set-bounded';
 import { encodeSqlParams, type DriverValue } from './sql-value-encoding';
 import { toDatabaseError } from './to-database-error';
 
@@ -116,11 +117,7 @@ export class SqliteConnection {
     const cached = this.statements.get(sql);
     if (cached !== undefined) return cached;
     const statement = this.handle.prepare<DriverValue[][], Record<string, unknown>>(sql);
-    if (this.statements.size >= STATEMENT_CACHE_LIMIT) {
-      const oldest = this.statements.keys().next().value;
-      if (oldest !== undefined) this.statements.delete(oldest);
-    }
-    this.statements.set(sql, statement);
+    setBounded(this.statements, sql, statement, STATEMENT_CACHE_LIMIT);
     return statement;
   }
 
