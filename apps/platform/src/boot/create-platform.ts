@@ -5,6 +5,8 @@ import {
   type MetricsRegistry,
   type PlatformConfig,
   type RrrLogger,
+  type Service,
+  type ServiceContext,
 } from '@rrr/core';
 import { createApiIntegrationService, type ApiIntegrationConfigInput } from '@rrr/api-integration';
 import { createBacktestingService, type BacktestingService } from '@rrr/backtesting';
@@ -65,6 +67,12 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     },
   });
 
+  const db = (ctx: ServiceContext) => ctx.dependency<DatabaseService>('database').db;
+  const bus = (ctx: ServiceContext) => ctx.dependency<EventBusService>('event-bus').bus;
+  // A service another one can do without when this process does not run it (scale-out).
+  const ifRunning = <S extends Service>(ctx: ServiceContext, name: string) =>
+    registry.runs(name) ? ctx.dependency<S>(name) : undefined;
+
   registry.register('database', () =>
     createDatabaseService(config.database, (err) =>
       childLogger(logger, 'database').warn({ err }, 'idle database connection failed'),
@@ -81,8 +89,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     'signal-recorder',
     (ctx) =>
       createSignalRecorderService({
-        db: ctx.dependency<DatabaseService>('database').db,
-        bus: ctx.dependency<EventBusService>('event-bus').bus,
+        db: db(ctx),
+        bus: bus(ctx),
         logger: childLogger(logger, 'signal-recorder'),
       }),
     ['database', 'event-bus'],
@@ -92,7 +100,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     (ctx) =>
       createApiIntegrationService(
         {
-          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          bus: bus(ctx),
           metrics,
           logger: childLogger(logger, 'api-integration'),
         },
@@ -105,8 +113,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     'monitoring',
     (ctx) =>
       createMonitoringService({
-        db: ctx.dependency<DatabaseService>('database').db,
-        bus: ctx.dependency<EventBusService>('event-bus').bus,
+        db: db(ctx),
+        bus: bus(ctx),
         metrics,
         registry,
         logger: childLogger(logger, 'monitoring'),
@@ -118,8 +126,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     (ctx) =>
       createDataPipelineService(
         {
-          db: ctx.dependency<DatabaseService>('database').db,
-          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          db: db(ctx),
+          bus: bus(ctx),
           metrics,
           logger: childLogger(logger, 'data-pipeline'),
           clock: acceleratedClock(config.data.liveSpeed),
@@ -138,8 +146,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     (ctx) =>
       createNeuralNetworkService(
         {
-          db: ctx.dependency<DatabaseService>('database').db,
-          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          db: db(ctx),
+          bus: bus(ctx),
           metrics,
           logger: childLogger(logger, 'neural-network'),
         },
@@ -153,8 +161,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     (ctx) =>
       createRiskManagementService(
         {
-          db: ctx.dependency<DatabaseService>('database').db,
-          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          db: db(ctx),
+          bus: bus(ctx),
           logger: childLogger(logger, 'risk-management'),
         },
         { limits: config.risk, symbols: config.data.symbols, initialCash: config.paper.initialCash },
@@ -168,8 +176,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
       const risk = ctx.dependency<RiskManagementService>('risk-management');
       trading = createTradingEngineService(
         {
-          db: ctx.dependency<DatabaseService>('database').db,
-          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          db: db(ctx),
+          bus: bus(ctx),
           metrics,
           logger: childLogger(logger, 'trading-engine'),
           // Every order passes the risk service's pre-trade check, its circuit breaker and kill switch included.
@@ -197,7 +205,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     'backtesting',
     (ctx) =>
       createBacktestingService(
-        { db: ctx.dependency<DatabaseService>('database').db, logger: childLogger(logger, 'backtesting') },
+        { db: db(ctx), logger: childLogger(logger, 'backtesting') },
         // Jobs from the API: the same defaults and risk limits as `rrr backtest`, one replay at a time.
         { backtest: config.backtest, riskLimits: config.risk },
       ),
@@ -207,7 +215,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     'quantum-optimization',
     (ctx) =>
       createQuantumOptimizationService({
-        db: ctx.dependency<DatabaseService>('database').db,
+        db: db(ctx),
         logger: childLogger(logger, 'quantum-optimization'),
       }),
     ['database'],
@@ -221,21 +229,19 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           logger: childLogger(logger, 'api'),
           metrics,
           health: registry,
-          apiKeys: new ApiKeyStore(ctx.dependency<DatabaseService>('database').db),
-          bus: ctx.dependency<EventBusService>('event-bus').bus,
+          apiKeys: new ApiKeyStore(db(ctx)),
+          bus: bus(ctx),
           // WebSocket orders go through the same OMS and pre-trade risk as every other order.
           placeOrder: registry.runs('trading-engine')
             ? (request) => ctx.dependency<TradingEngineService>('trading-engine').submitOrder(request)
             : placeOrderUnavailable,
-          trading: registry.runs('trading-engine') ? ctx.dependency<TradingEngineService>('trading-engine') : undefined,
-          risk: registry.runs('risk-management') ? ctx.dependency<RiskManagementService>('risk-management') : undefined,
-          db: ctx.dependency<DatabaseService>('database').db,
-          backtesting: registry.runs('backtesting') ? ctx.dependency<BacktestingService>('backtesting') : undefined,
-          optimizations: registry.runs('quantum-optimization')
-            ? ctx.dependency<QuantumOptimizationService>('quantum-optimization')
-            : undefined,
+          trading: ifRunning<TradingEngineService>(ctx, 'trading-engine'),
+          risk: ifRunning<RiskManagementService>(ctx, 'risk-management'),
+          db: db(ctx),
+          backtesting: ifRunning<BacktestingService>(ctx, 'backtesting'),
+          optimizations: ifRunning<QuantumOptimizationService>(ctx, 'quantum-optimization'),
           models: new ModelRegistry({
-            db: ctx.dependency<DatabaseService>('database').db,
+            db: db(ctx),
             modelsDir: config.models.dir,
           }),
           services: { registry, self: 'api' },
