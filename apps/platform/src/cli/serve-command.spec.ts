@@ -1,6 +1,8 @@
+import { createLogger, loadConfig } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPlatform } from '../boot/create-platform';
 import { bundlePlatformCli, spawnServe } from './testing/serve-child-process';
 
 /** Runs the real bundled CLI in a child process, as `npm start` does, and drives it over HTTP and signals. */
@@ -25,9 +27,12 @@ describe('rrr serve (child process)', () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as { status: string }).status).toBe('up');
-    expect(stderr()).toContain(
-      'services started in order: database → event-bus → signal-recorder → api-integration → monitoring → data-pipeline → neural-network → risk-management → backtesting → quantum-optimization → trading-engine → api',
-    );
+    // The order itself is createPlatform's (asserted in its spec); the child must start everything in it.
+    const order = createPlatform(loadConfig({ env: {}, configDir: dir }), createLogger({ level: 'silent' }))
+      .registry.startOrder()
+      .join(' → ');
+    expect(order).toMatch(/^database → event-bus → .* → api$/);
+    expect(stderr()).toContain(`services started in order: ${order}`);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
