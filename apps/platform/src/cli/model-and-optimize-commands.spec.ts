@@ -62,6 +62,8 @@ describe('rrr model and rrr optimize on the bundled data', () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('--k: must be an integer from 1 to 2');
     const missing = await cli('optimize', 'portfolio', '--symbols', 'SPX,DOGE-USD');
-    expect(missing.err).toContain('DOGE-USD has no daily bars stored');
+    expect(missing.err).toContain(
+      '--symbols: DOGE-USD has no 1d bars stored: load some first, e.g. `rrr data backfill --source synthetic --symbol DOGE-USD',
+    );
   });
 });

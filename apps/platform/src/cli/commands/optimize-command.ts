@@ -4,6 +4,7 @@ import {
   formatOptimizationReport,
   optimizePortfolio,
   PORTFOLIO_METHODS,
+  readAlignedCloses,
   type PortfolioMethod,
 } from '@rrr/quantum-optimization';
 import type { Argv, CommandModule } from 'yargs';
@@ -20,39 +21,28 @@ interface OptimizeArgs extends GlobalArgs {
   seed: number;
 }
 
-/** Daily closes of each symbol on the dates every one of them traded, oldest first. */
-async function alignedCloses(db: Database, symbols: readonly string[]): Promise<Record<string, number[]>> {
-  const bySymbol = new Map<string, Map<number, number>>();
-  for (const symbol of symbols) {
-    const rows = await db.query<{ ts: number; close: number }>(
-      `SELECT ts, close FROM bars WHERE symbol = ? AND interval = '1d' ORDER BY ts`,
-      [symbol],
-    );
-    bySymbol.set(symbol, new Map(rows.map((r) => [r.ts, r.close])));
-  }
-  const missing = symbols.filter((s) => (bySymbol.get(s)?.size ?? 0) === 0);
-  if (missing.length > 0) {
+/**
+ * Daily closes of each symbol on the dates every one of them traded, oldest first: the optimisation service's own
+ * alignment, its problems addressed to `--symbols`, and a symbol without bars told how to load some.
+ */
+async function alignedDailyCloses(db: Database, symbols: readonly string[]): Promise<Record<string, number[]>> {
+  try {
+    return (await readAlignedCloses(db, symbols, '1d', null, null)).closesBySymbol;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
     throw new ValidationError(
       'rrr optimize portfolio',
-      missing.map((s) => ({
+      error.problems.map((problem) => ({
+        ...problem,
         field: '--symbols',
-        message: `${s} has no daily bars stored: load some first, e.g. \`rrr data backfill --source synthetic --symbol ${s} --interval 1d --from 2023-01-01 --to 2024-01-01\``,
-        value: s,
+        // A problem about one symbol (rather than the set) is a symbol without bars.
+        message:
+          typeof problem.value === 'string'
+            ? `${problem.message}: load some first, e.g. \`rrr data backfill --source synthetic --symbol ${problem.value} --interval 1d --from 2023-01-01 --to 2024-01-01\``
+            : problem.message,
       })),
     );
   }
-  const [first, ...rest] = symbols.map((s) => bySymbol.get(s) as Map<number, number>);
-  const common = [...first.keys()].filter((ts) => rest.every((m) => m.has(ts))).sort((a, b) => a - b);
-  if (common.length < 3) {
-    throw new ValidationError('rrr optimize portfolio', [
-      {
-        field: '--symbols',
-        message: `the symbols share ${common.length} trading days; at least 3 are needed`,
-        value: symbols.join(','),
-      },
-    ]);
-  }
-  return Object.fromEntries(symbols.map((s) => [s, common.map((ts) => bySymbol.get(s)?.get(ts) as number)]));
 }
 
 export function optimizeCommand(io: CliIo): CommandModule<object, OptimizeArgs> {
@@ -96,7 +86,7 @@ export function optimizeCommand(io: CliIo): CommandModule<object, OptimizeArgs> 
       const db = await openDatabase(config.database);
       try {
         await ensureBundledBars(db, symbols);
-        const inputs = estimateInputsFromPrices(await alignedCloses(db, symbols));
+        const inputs = estimateInputsFromPrices(await alignedDailyCloses(db, symbols));
         const result = optimizePortfolio({
           symbols,
           expectedReturns: inputs.expectedReturns,
