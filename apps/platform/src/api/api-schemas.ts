@@ -69,6 +69,11 @@ export function listSchema(item: object, extra: Record<string, object> = {}) {
 /** Epoch milliseconds UTC. */
 export const timestampSchema = { type: 'integer', description: 'epoch milliseconds UTC' } as const;
 
+/** A time in a JSON body: epoch milliseconds or an ISO-8601 date (a whole day) or date-time. */
+export const timeInputSchema = {
+  anyOf: [timestampSchema, { type: 'string', minLength: 1, maxLength: 40, description: 'ISO-8601 date or date-time' }],
+} as const;
+
 /** A JSON-schema type that may also be null, e.g. `nullable('number')`. */
 export function nullable<T extends string>(type: T): { type: [T, 'null'] } {
   return { type: [type, 'null'] };

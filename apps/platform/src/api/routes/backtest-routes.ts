@@ -8,7 +8,7 @@ import {
 } from '@rrr/backtesting';
 import { INTERVALS, ValidationError } from '@rrr/core';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, limitSchema, nullable, symbolSchema, timestampSchema } from '../api-schemas';
+import { errorResponses, limitSchema, nullable, symbolSchema, timeInputSchema, timestampSchema } from '../api-schemas';
 import { rejectUnknownFields } from '../reject-unknown-fields';
 
 export interface BacktestRoutesDeps {
@@ -22,13 +22,6 @@ const idParams = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'string', minLength: 1, maxLength: 100, description: 'the run (and job) id' } },
-} as const;
-
-const timeInput = {
-  anyOf: [
-    { type: 'integer', description: 'epoch milliseconds UTC' },
-    { type: 'string', minLength: 1, maxLength: 40, description: 'ISO-8601 date (whole day) or date-time' },
-  ],
 } as const;
 
 const bodySchema = {
@@ -51,8 +44,11 @@ const bodySchema = {
       ],
       description: 'the symbols (or use `symbol`)',
     },
-    from: { ...timeInput, description: 'first bar open included; default where the data starts' },
-    to: { ...timeInput, description: 'last bar open included (a date includes that day); default where the data ends' },
+    from: { ...timeInputSchema, description: 'first bar open included; default where the data starts' },
+    to: {
+      ...timeInputSchema,
+      description: 'last bar open included (a date includes that day); default where the data ends',
+    },
     params: {
       type: 'object',
       additionalProperties: { anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] },

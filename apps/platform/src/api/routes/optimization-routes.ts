@@ -6,7 +6,7 @@ import {
   type QuantumOptimizationService,
 } from '@rrr/quantum-optimization';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, nullable, symbolSchema, timestampSchema } from '../api-schemas';
+import { errorResponses, nullable, symbolSchema, timeInputSchema, timestampSchema } from '../api-schemas';
 import { rejectUnknownFields } from '../reject-unknown-fields';
 
 export interface OptimizationRoutesDeps {
@@ -15,13 +15,6 @@ export interface OptimizationRoutesDeps {
 
 const TAGS = ['optimization'];
 const METHODS = [...PORTFOLIO_METHODS, 'all'];
-
-const timeInput = {
-  anyOf: [
-    { type: 'integer', description: 'epoch milliseconds UTC' },
-    { type: 'string', minLength: 1, maxLength: 40, description: 'ISO-8601 date or date-time' },
-  ],
-} as const;
 
 const bodySchema = {
   type: 'object',
@@ -39,8 +32,8 @@ const bodySchema = {
     riskAversion: { type: 'number', minimum: 0, description: 'λ in return − λ·variance; default 1' },
     seed: { type: 'integer', description: 'seed of QAOA, annealing and tempering; default 1' },
     interval: { type: 'string', enum: [...INTERVALS], default: '1d' },
-    from: { ...timeInput, description: 'first bar open used; default all stored bars' },
-    to: { ...timeInput, description: 'last bar open used (inclusive)' },
+    from: { ...timeInputSchema, description: 'first bar open used; default all stored bars' },
+    to: { ...timeInputSchema, description: 'last bar open used (inclusive)' },
   },
 } as const;
 
