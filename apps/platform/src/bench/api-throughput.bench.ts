@@ -6,11 +6,9 @@
  */
 import { createLogger, loadConfig } from '@rrr/core';
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '../boot/create-platform';
+import { runForkedServerBench } from './run-forked-server-bench';
 
 const DURATION_S = 8;
 const CONNECTIONS = 32;
@@ -62,75 +60,53 @@ async function measure(url: string, name: string, path: string): Promise<RouteRe
   };
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'rrr-api-bench-'));
-  const child: ChildProcess = fork(__filename, ['--serve', dir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('message', (message: { url: string }) => resolve(message.url));
-      child.once('exit', (code) => reject(new Error(`platform exited with ${code}`)));
-    });
-    const first = (await (await fetch(`${url}/api/v1/bars?symbol=SPX&interval=1d&limit=500`)).json()) as {
-      items: unknown[];
-      nextCursor: string | null;
-    };
-    if (first.items.length !== 500 || first.nextCursor === null) throw new Error('expected a full first page of SPX');
-    // The sixth page: the cursor has been followed five times.
-    let cursor: string = first.nextCursor;
-    for (let i = 0; i < 4; i++) {
-      const page = (await (
-        await fetch(`${url}/api/v1/bars?symbol=SPX&interval=1d&limit=500&cursor=${encodeURIComponent(cursor)}`)
-      ).json()) as { nextCursor: string | null };
-      if (page.nextCursor === null) throw new Error('SPX ran out of pages');
-      cursor = page.nextCursor;
-    }
-    const routes: Array<[string, string]> = [
-      ['GET /health', '/health'],
-      ['GET /metrics', '/metrics'],
-      ['GET /api/v1/bars, first page (500 bars)', '/api/v1/bars?symbol=SPX&interval=1d&limit=500'],
-      [
-        'GET /api/v1/bars, sixth page via cursor (500 bars)',
-        `/api/v1/bars?symbol=SPX&interval=1d&limit=500&cursor=${encodeURIComponent(cursor)}`,
-      ],
-      ['GET /api/v1/bars, 50 bars', '/api/v1/bars?symbol=SPX&interval=1d&limit=50'],
-    ];
-    const results: RouteResult[] = [];
-    for (const [name, path] of routes) results.push(await measure(url, name, path));
-
-    console.log('### API throughput (autocannon, platform in a child process)');
-    console.log('');
-    console.log(
-      `Platform on SQLite with the bundled SPX/AAPL history and every service running, rate limits off; autocannon ` +
-        `${CONNECTIONS} connections, ${DURATION_S} s per route, from the parent process on the same machine.`,
-    );
-    console.log('');
-    console.log('| route | requests/s | p50 ms | p99 ms | MB/s | non-2xx | errors |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const r of results) {
-      console.log(
-        `| ${r.name} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ` +
-          `${(r.bytesPerSecond / 1e6).toFixed(1)} | ${r.non2xx} | ${r.errors} |`,
-      );
-    }
-    const health = results[0].requestsPerSecond;
-    const bars = results[2].requestsPerSecond;
-    console.log('');
-    console.log(`A 500-bar page costs ${(health / bars).toFixed(1)}× a /health call.`);
-  } finally {
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
+async function measureRoutes(url: string): Promise<void> {
+  const first = (await (await fetch(`${url}/api/v1/bars?symbol=SPX&interval=1d&limit=500`)).json()) as {
+    items: unknown[];
+    nextCursor: string | null;
+  };
+  if (first.items.length !== 500 || first.nextCursor === null) throw new Error('expected a full first page of SPX');
+  // The sixth page: the cursor has been followed five times.
+  let cursor: string = first.nextCursor;
+  for (let i = 0; i < 4; i++) {
+    const page = (await (
+      await fetch(`${url}/api/v1/bars?symbol=SPX&interval=1d&limit=500&cursor=${encodeURIComponent(cursor)}`)
+    ).json()) as { nextCursor: string | null };
+    if (page.nextCursor === null) throw new Error('SPX ran out of pages');
+    cursor = page.nextCursor;
   }
+  const routes: Array<[string, string]> = [
+    ['GET /health', '/health'],
+    ['GET /metrics', '/metrics'],
+    ['GET /api/v1/bars, first page (500 bars)', '/api/v1/bars?symbol=SPX&interval=1d&limit=500'],
+    [
+      'GET /api/v1/bars, sixth page via cursor (500 bars)',
+      `/api/v1/bars?symbol=SPX&interval=1d&limit=500&cursor=${encodeURIComponent(cursor)}`,
+    ],
+    ['GET /api/v1/bars, 50 bars', '/api/v1/bars?symbol=SPX&interval=1d&limit=50'],
+  ];
+  const results: RouteResult[] = [];
+  for (const [name, path] of routes) results.push(await measure(url, name, path));
+
+  console.log('### API throughput (autocannon, platform in a child process)');
+  console.log('');
+  console.log(
+    `Platform on SQLite with the bundled SPX/AAPL history and every service running, rate limits off; autocannon ` +
+      `${CONNECTIONS} connections, ${DURATION_S} s per route, from the parent process on the same machine.`,
+  );
+  console.log('');
+  console.log('| route | requests/s | p50 ms | p99 ms | MB/s | non-2xx | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ` +
+        `${(r.bytesPerSecond / 1e6).toFixed(1)} | ${r.non2xx} | ${r.errors} |`,
+    );
+  }
+  const health = results[0].requestsPerSecond;
+  const bars = results[2].requestsPerSecond;
+  console.log('');
+  console.log(`A 500-bar page costs ${(health / bars).toFixed(1)}× a /health call.`);
 }
 
-if (process.argv[2] === '--serve') {
-  serve(process.argv[3]).catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runForkedServerBench({ tmpPrefix: 'rrr-api-bench-', serve, measure: measureRoutes, stopMessage: 'stop' });

@@ -5,14 +5,13 @@
  * gateway's serialisation, every socket write, the loopback and the client's event loop — all on one 2-core machine.
  */
 import { createLogger, createMetricsRegistry, InProcessEventBus, openDatabase, type Bar } from '@rrr/core';
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createApiServer } from '../api/create-api-server';
 import { ApiKeyStore } from '../security';
 import { placeOrderUnavailable } from '../ws';
+import { runForkedServerBench } from './run-forked-server-bench';
 
 const SYMBOL = 'BTC-USD';
 const BARS = 200;
@@ -144,51 +143,32 @@ async function phase(child: ChildProcess, wsUrl: string, clients: number): Promi
   };
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'rrr-ws-bench-'));
-  const child = fork(__filename, ['--serve', dir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('message', (message: FromChild) => {
-        if ('url' in message) resolve(message.url);
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    const wsUrl = `${url.replace('http', 'ws')}/ws`;
-    const results = [await phase(child, wsUrl, 100), await phase(child, wsUrl, 1_000)];
+async function measureFanOut(url: string, child: ChildProcess): Promise<void> {
+  const wsUrl = `${url.replace('http', 'ws')}/ws`;
+  const results = [await phase(child, wsUrl, 100), await phase(child, wsUrl, 1_000)];
 
-    console.log('### WebSocket fan-out of bar updates (publish on the bus → receipt by each client)');
-    console.log('');
+  console.log('### WebSocket fan-out of bar updates (publish on the bus → receipt by each client)');
+  console.log('');
+  console.log(
+    `${BARS} bars at ${BARS_PER_SECOND}/s on the \`bars\` channel of one symbol; the API server in a child process, ` +
+      'the clients (ws) in the benchmark process, loopback.',
+  );
+  console.log('');
+  console.log('| clients | deliveries | p50 ms | p99 ms | max ms | connect + subscribe all (ms) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
     console.log(
-      `${BARS} bars at ${BARS_PER_SECOND}/s on the \`bars\` channel of one symbol; the API server in a child process, ` +
-        'the clients (ws) in the benchmark process, loopback.',
+      `| ${r.clients.toLocaleString('en-US')} | ${r.deliveries.toLocaleString('en-US')} of ${r.expected.toLocaleString('en-US')} | ` +
+        `${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} | ${r.connectMs.toFixed(0)} |`,
     );
-    console.log('');
-    console.log('| clients | deliveries | p50 ms | p99 ms | max ms | connect + subscribe all (ms) |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const r of results) {
-      console.log(
-        `| ${r.clients.toLocaleString('en-US')} | ${r.deliveries.toLocaleString('en-US')} of ${r.expected.toLocaleString('en-US')} | ` +
-          `${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} | ${r.connectMs.toFixed(0)} |`,
-      );
-    }
-    console.log('');
-    console.log(`p99 at 1,000 clients is ${(results[1].p99 / results[0].p99).toFixed(1)}× p99 at 100 clients.`);
-  } finally {
-    child.send({ op: 'stop' } satisfies ToChild);
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
   }
+  console.log('');
+  console.log(`p99 at 1,000 clients is ${(results[1].p99 / results[0].p99).toFixed(1)}× p99 at 100 clients.`);
 }
 
-if (process.argv[2] === '--serve') {
-  serve(process.argv[3]).catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runForkedServerBench({
+  tmpPrefix: 'rrr-ws-bench-',
+  serve,
+  measure: measureFanOut,
+  stopMessage: { op: 'stop' } satisfies ToChild,
+});
