@@ -49,6 +49,17 @@ export function limitSchema(defaultLimit: number, maximum: number) {
   } as const;
 }
 
+/** A route's `{ id }` path parameters: a non-empty id of at most `maxLength` characters (longer → 400). */
+export function idParamsSchema(maxLength: number, description?: string) {
+  return {
+    type: 'object',
+    required: ['id'],
+    properties: {
+      id: { type: 'string', minLength: 1, maxLength, ...(description === undefined ? {} : { description }) },
+    },
+  } as const;
+}
+
 /** `from` / `to` query parameters: epoch milliseconds or ISO-8601, read by `readTimeRange`. */
 export const timeQuerySchema = {
   type: 'string',

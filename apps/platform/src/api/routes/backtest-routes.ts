@@ -8,7 +8,15 @@ import {
 } from '@rrr/backtesting';
 import { INTERVALS, ValidationError } from '@rrr/core';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, limitSchema, nullable, symbolSchema, timeInputSchema, timestampSchema } from '../api-schemas';
+import {
+  errorResponses,
+  idParamsSchema,
+  limitSchema,
+  nullable,
+  symbolSchema,
+  timeInputSchema,
+  timestampSchema,
+} from '../api-schemas';
 import { rejectUnknownFields } from '../reject-unknown-fields';
 
 export interface BacktestRoutesDeps {
@@ -18,11 +26,7 @@ export interface BacktestRoutesDeps {
 const LIST_LIMIT = { default: 50, max: 200 };
 const TAGS = ['backtests'];
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100, description: 'the run (and job) id' } },
-} as const;
+const idParams = idParamsSchema(100, 'the run (and job) id');
 
 const bodySchema = {
   type: 'object',

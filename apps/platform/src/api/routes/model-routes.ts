@@ -1,7 +1,7 @@
 import { NotFoundError } from '@rrr/core';
 import { MODEL_STATUSES, type ModelRegistry, type RegisteredModel } from '@rrr/neural-network';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, nullable, timestampSchema } from '../api-schemas';
+import { errorResponses, idParamsSchema, nullable, timestampSchema } from '../api-schemas';
 
 export interface ModelRoutesDeps {
   /** The ml_models registry (only its reads are used). */
@@ -94,11 +94,7 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRoutesDeps)
       schema: {
         tags: TAGS,
         summary: 'One model by ml_models.id, name@version, or name (its latest version)',
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 80 } },
-        },
+        params: idParamsSchema(80),
         response: { 200: detailSchema, ...errorResponses(404) },
       },
     },

@@ -6,7 +6,14 @@ import {
   type QuantumOptimizationService,
 } from '@rrr/quantum-optimization';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, nullable, symbolSchema, timeInputSchema, timestampSchema } from '../api-schemas';
+import {
+  errorResponses,
+  idParamsSchema,
+  nullable,
+  symbolSchema,
+  timeInputSchema,
+  timestampSchema,
+} from '../api-schemas';
 import { rejectUnknownFields } from '../reject-unknown-fields';
 
 export interface OptimizationRoutesDeps {
@@ -169,11 +176,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, deps: Optimizat
       schema: {
         tags: TAGS,
         summary: 'An optimisation job: status, inputs and (once completed) every method’s result and the winner',
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-        },
+        params: idParamsSchema(100),
         response: { 200: jobSchema, ...errorResponses(404) },
       },
     },
