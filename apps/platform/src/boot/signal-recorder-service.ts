@@ -1,4 +1,5 @@
 import {
+  errorMessage,
   systemClock,
   validateSignal,
   type BusSubscription,
@@ -56,7 +57,7 @@ export function createSignalRecorderService(deps: SignalRecorderDeps): SignalRec
         lastError = undefined;
       } catch (error) {
         lost += batch.length;
-        lastError = error instanceof Error ? error.message : String(error);
+        lastError = errorMessage(error);
         deps.logger.error({ err: error, signals: batch.length }, 'signals could not be recorded');
       }
     }

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  errorMessage,
   isRrrError,
   NotFoundError,
   RrrError,
@@ -107,14 +108,10 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ServiceRoutesD
       await registry.restart(name).catch((error: unknown) => {
         if (isRrrError(error) && error.code === 'CONFLICT') throw error;
         // The service's own stop/start error: it is now failed, which GET /api/v1/services shows.
-        throw new RrrError(
-          'SERVICE_FAILED',
-          `restart of "${name}" failed: ${error instanceof Error ? error.message : String(error)}`,
-          {
-            cause: error,
-            details: { service: name },
-          },
-        );
+        throw new RrrError('SERVICE_FAILED', `restart of "${name}" failed: ${errorMessage(error)}`, {
+          cause: error,
+          details: { service: name },
+        });
       });
       return (await servicesOf(registry)).find((s) => s.name === name);
     },

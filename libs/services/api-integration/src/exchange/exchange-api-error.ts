@@ -1,4 +1,4 @@
-import { RrrError, type ErrorCode } from '@rrr/core';
+import { errorMessage, RrrError, type ErrorCode } from '@rrr/core';
 import type * as Ccxt from 'ccxt';
 import { redactSecrets } from '../http/redact';
 
@@ -84,7 +84,7 @@ export function toExchangeError(
 ): RrrError {
   if (error instanceof RrrError) return error;
   const venueError = error instanceof Error ? error.constructor.name : typeof error;
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = errorMessage(error);
   const withoutQueries = raw.replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/g, '$1');
   const message = redactSecrets(withoutQueries, secrets).slice(0, 500);
   return new ExchangeApiError(

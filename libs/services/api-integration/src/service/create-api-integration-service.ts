@@ -1,4 +1,5 @@
 import {
+  errorMessage,
   RrrError,
   sleep,
   systemClock,
@@ -113,7 +114,7 @@ function isoDate(ms: number): string {
 
 function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof RrrError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'INTERNAL', message: errorMessage(error) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Bar } from '@rrr/core';
+import { errorMessage, type Bar } from '@rrr/core';
 import { defaultBarLoader } from '../data/bar-loader';
 import { completeBacktestRun, failBacktestRun, insertBacktestRun } from '../storage/backtest-run-store';
 import { checkDataCoverage, resolveBacktestRequest, type BacktestDeps, type BacktestRequest } from './backtest-request';
@@ -95,7 +95,7 @@ export async function runBacktest(
       onBars: (done) => onProgress?.({ phase: 'run', done, total, message: `${done} of ${total} bars` }),
     });
   } catch (error) {
-    if (db !== undefined) await failBacktestRun(db, id, error instanceof Error ? error.message : String(error), now());
+    if (db !== undefined) await failBacktestRun(db, id, errorMessage(error), now());
     throw error;
   }
   const finishedAt = now();

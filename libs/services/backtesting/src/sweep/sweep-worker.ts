@@ -1,6 +1,7 @@
 // Entry of a sweep worker thread (bundled on the fly by sweepWorkerScript): runs the parameter sets it is sent, one
 // at a time, and answers each with its metrics.
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from '@rrr/core';
 import { evaluateParameterSet, type SweepJob, type SweepWorkerReply, type SweepWorkerRequest } from './sweep-job';
 
 const port = parentPort;
@@ -29,7 +30,7 @@ port.on('message', (message: SweepWorkerRequest) => {
         type: 'error',
         jobId: message.jobId,
         index: message.index,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
       }),
   );
 });

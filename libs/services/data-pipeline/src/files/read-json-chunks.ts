@@ -1,3 +1,4 @@
+import { errorMessage } from '@rrr/core';
 import { DataFileError } from './data-file-error';
 import { readTextChunks, type ReadTextOptions } from './read-text-chunks';
 
@@ -24,10 +25,6 @@ export interface JsonChunk {
   lines: number[];
   raws: string[];
   bad: JsonBadRecord[];
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function isWhitespace(code: number): boolean {

@@ -1,5 +1,6 @@
 import {
   Batcher,
+  errorMessage,
   ValidationError,
   isValidSymbol,
   systemClock,
@@ -158,7 +159,7 @@ export function createDataPipelineService(
   const bundled: Record<string, { bars: number; status: string }> = {};
 
   const fail = (context: string) => (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     lastError = { at: clock.now(), message: `${context}: ${message}` };
     log?.error({ err: error }, `data pipeline: ${context}`);
   };

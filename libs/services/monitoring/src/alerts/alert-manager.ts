@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  errorMessage,
   NotFoundError,
   systemClock,
   ValidationError,
@@ -79,10 +80,6 @@ function alertKey(rule: string, labels: SeriesLabels): string {
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -414,7 +411,7 @@ export class AlertManager {
         this.monitoringMetrics?.notifierFailures.inc({ notifier: notifier.name });
         this.logger?.warn(
           { err: error, notifier: notifier.name, alert: notification.key },
-          `alert notifier ${notifier.name} failed: ${messageOf(error)}`,
+          `alert notifier ${notifier.name} failed: ${errorMessage(error)}`,
         );
       }
     });

@@ -1,4 +1,4 @@
-import { systemClock, TimeoutError, type Clock, type HealthStatus, type RrrLogger } from '@rrr/core';
+import { errorMessage, systemClock, TimeoutError, type Clock, type HealthStatus, type RrrLogger } from '@rrr/core';
 import type { MonitoringMetrics } from '../metrics/monitoring-metrics';
 import { systemTimers, type MonitorTimers } from '../timers/monitor-timers';
 import { PeriodicTask } from '../timers/periodic-task';
@@ -39,10 +39,6 @@ export interface HealthMonitorOptions {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`health monitor ${name} must be an integer ≥ 1`);
   return value;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -148,7 +144,7 @@ export class HealthMonitor {
       const report = await this.askSource();
       snapshot = { ts: this.clock.now(), status: report.status, services: { ...report.services } };
     } catch (error) {
-      snapshot = { ts: this.clock.now(), status: 'down', services: {}, error: messageOf(error) };
+      snapshot = { ts: this.clock.now(), status: 'down', services: {}, error: errorMessage(error) };
     }
     const previousStatus = this.current()?.status ?? 'unknown';
     const transitions = diffHealth(previousStatus, this.lastServices, snapshot);

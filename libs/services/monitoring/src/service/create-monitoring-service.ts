@@ -1,4 +1,5 @@
 import {
+  errorMessage,
   systemClock,
   type BusSubscription,
   type Clock,
@@ -93,7 +94,7 @@ export function createMonitoringService(
           lastAuditError = undefined;
         },
         (error: unknown) => {
-          lastAuditError = error instanceof Error ? error.message : String(error);
+          lastAuditError = errorMessage(error);
           metrics.recordError(error, ACTOR);
           logger?.error({ err: error, action }, `audit append of ${action} failed`);
           throw error;

@@ -3,6 +3,7 @@ import {
   assertValidSignal,
   createLogger,
   createMetricsRegistry,
+  errorMessage,
   intervalMs,
   systemClock,
   type Bar,
@@ -241,7 +242,7 @@ export function createNeuralNetworkService(
       return info(session);
     } catch (err) {
       pending.delete(key);
-      failures.set(record.modelId, err instanceof Error ? err.message : String(err));
+      failures.set(record.modelId, errorMessage(err));
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage } from '@rrr/core';
 import * as tf from '@tensorflow/tfjs';
 import { ModelArtifactError } from './model-artifact-error';
 
@@ -32,10 +33,6 @@ function specBytes(spec: tf.io.WeightsManifestEntry): number {
 
 function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
@@ -115,14 +112,14 @@ export class FileModelHandler implements tf.io.IOHandler {
       const problem =
         errorCode(err) === 'ENOENT'
           ? 'does not exist (no model saved in this directory)'
-          : `cannot be read: ${message(err)}`;
+          : `cannot be read: ${errorMessage(err)}`;
       throw new ModelArtifactError(this.modelJsonPath, problem);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new ModelArtifactError(this.modelJsonPath, `is not valid JSON: ${message(err)}`);
+      throw new ModelArtifactError(this.modelJsonPath, `is not valid JSON: ${errorMessage(err)}`);
     }
     return this.validateModelJson(parsed);
   }
@@ -177,7 +174,9 @@ export class FileModelHandler implements tf.io.IOHandler {
       bytes = await readFile(this.weightsPath);
     } catch (err) {
       const problem =
-        errorCode(err) === 'ENOENT' ? `does not exist (model.json refers to it)` : `cannot be read: ${message(err)}`;
+        errorCode(err) === 'ENOENT'
+          ? `does not exist (model.json refers to it)`
+          : `cannot be read: ${errorMessage(err)}`;
       throw new ModelArtifactError(this.weightsPath, problem);
     }
     if (bytes.byteLength !== json.weights.byteLength) {

@@ -1,7 +1,7 @@
 // Entry of an optimisation worker thread (bundled on the fly by optimizationWorkerScript): solves the one problem it
 // is sent and answers. The solvers are synchronous and a QAOA run can take seconds, so they never run on the thread
 // that serves the API.
-import { ValidationError } from '@rrr/core';
+import { errorMessage, ValidationError } from '@rrr/core';
 import { parentPort } from 'node:worker_threads';
 import { optimizePortfolio } from '../optimize-portfolio';
 import type { OptimizationWorkerReply, OptimizationWorkerRequest } from './optimization-worker-protocol';
@@ -16,7 +16,7 @@ port.once('message', (message: OptimizationWorkerRequest) => {
   } catch (error) {
     reply = {
       ok: false,
-      message: error instanceof Error ? error.message : String(error),
+      message: errorMessage(error),
       ...(error instanceof ValidationError ? { problems: error.problems } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   ConflictError,
+  errorMessage,
   isRrrError,
   orderRemainingQuantity,
   type Clock,
@@ -184,7 +185,7 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
       this.tracked.delete(order.id);
       return { cancelled: true, ts: this.options.clock.now() };
     } catch (error) {
-      return { cancelled: false, ts, reason: error instanceof Error ? error.message : String(error) };
+      return { cancelled: false, ts, reason: errorMessage(error) };
     }
   }
 

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   DEFAULT_TIME_IN_FORCE,
+  errorMessage,
   NotFoundError,
   RiskRejectedError,
   RrrError,
@@ -551,7 +552,7 @@ export class OrderManager {
 
   private venueRefusal(order: OmsOrder, error: unknown): VenueAck {
     this.logger.error({ orderId: order.id, err: error }, 'venue refused to take the order');
-    return { accepted: false, ts: this.clock.now(), reason: `venue error: ${messageOf(error)}` };
+    return { accepted: false, ts: this.clock.now(), reason: `venue error: ${errorMessage(error)}` };
   }
 
   private trackInFlight(id: string, pending: Promise<OmsOrder>): Promise<OmsOrder> {
@@ -684,7 +685,7 @@ export class OrderManager {
         }
         done += 1;
       } catch (error) {
-        failed.push(`${action.kind}: ${messageOf(error)}`);
+        failed.push(`${action.kind}: ${errorMessage(error)}`);
       }
     }
     return { done, failed };
@@ -1074,7 +1075,7 @@ export class OrderManager {
     if (this.failure !== undefined) return;
     this.failure = isRrrError(error)
       ? error
-      : new RrrError('SERVICE_FAILED', `trading engine stopped: ${messageOf(error)}`, { cause: error });
+      : new RrrError('SERVICE_FAILED', `trading engine stopped: ${errorMessage(error)}`, { cause: error });
     this.logger.error({ err: error }, 'trading engine stopped: its state could not be persisted');
     this.onFailure?.(this.failure);
   }
@@ -1090,8 +1091,4 @@ export class OrderManager {
 
 function ignore(): void {
   // Settled: the caller holding the original promise deals with its outcome.
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
