@@ -192,6 +192,16 @@ describe.each([sqliteTarget(), postgresTarget()])('Database contract ($dialect)'
       expect(wrongTypes).toEqual([]);
     });
 
+    it('indexes bars by its series key only: one B-tree per bar written', async () => {
+      const sql: Record<SqlDialect, string> = {
+        sqlite: `SELECT name FROM pragma_index_list('bars')`,
+        postgres: `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'bars'`,
+      };
+      const names = (await db.query<{ name: string }>(sql[target.dialect])).map((r) => r.name);
+      // SQLite lists a WITHOUT ROWID table's key as an automatic index; PostgreSQL names it after the constraint.
+      expect(names).toEqual(target.dialect === 'sqlite' ? ['sqlite_autoindex_bars_1'] : ['bars_pkey']);
+    });
+
     it('refuses to start when an applied migration was edited, naming it', async () => {
       const options = await target.fresh();
       await (await open({ ...options, migrations: [...PLATFORM_MIGRATIONS, notesMigration('TEXT')] })).close();

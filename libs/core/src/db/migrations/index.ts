@@ -3,6 +3,7 @@ import { quarantinedRowsMigration } from './0002-quarantined-rows';
 import { tradingEngineStateMigration } from './0003-trading-engine-state';
 import { apiKeysMigration } from './0004-api-keys';
 import { signalsMigration } from './0005-signals';
+import { dropBarsIntervalIndexMigration } from './0006-drop-bars-interval-index';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -14,4 +15,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   tradingEngineStateMigration,
   apiKeysMigration,
   signalsMigration,
+  dropBarsIntervalIndexMigration,
 ];
