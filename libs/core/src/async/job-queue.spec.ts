@@ -54,6 +54,33 @@ async function refusal(action: () => unknown): Promise<unknown> {
 }
 
 describe('JobQueue', () => {
+  it('tells onStatusChange of every status change, in order, with the job as it then stands', async () => {
+    const changes: string[] = [];
+    const { queue, started, submit, clock } = sums({
+      onStatusChange: (job) =>
+        changes.push(`${job.id} ${job.status} started=${job.startedAt} result=${job.result}${job.error ? ` (${job.error})` : ''}`),
+    });
+    queue.start();
+    submit(1);
+    submit(2);
+    submit(3);
+    clock.advance(5);
+    queue.cancel('job-3');
+    started[0].resolve(10);
+    await settle();
+    await queue.stop();
+    expect(changes).toEqual([
+      'job-1 queued started=null result=null',
+      'job-1 running started=1000 result=null',
+      'job-2 queued started=null result=null',
+      'job-3 queued started=null result=null',
+      'job-3 cancelled started=null result=null (cancelled before it started)',
+      'job-1 completed started=1000 result=10',
+      'job-2 running started=1005 result=null',
+      'job-2 cancelled started=1005 result=null (cancelled: the summing service stopped)',
+    ]);
+  });
+
   it('runs nothing before start(), then jobs in submission order, one at a time by default', async () => {
     const { queue, started, submit, clock } = sums();
     expect(await refusal(() => submit(1))).toMatchObject({

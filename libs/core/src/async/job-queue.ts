@@ -48,6 +48,11 @@ export interface JobQueueOptions<J extends JobRecord> {
   clock?: Clock;
   /** Default: random UUIDs. */
   newId?: () => string;
+  /**
+   * Called synchronously with a copy of the job each time its status changes (queued, running, then completed,
+   * failed or cancelled), in the order the changes happen — the hook an owner persists its jobs through.
+   */
+  onStatusChange?: (job: J) => void;
 }
 
 export interface JobQueueHealth {
@@ -156,6 +161,7 @@ export class JobQueue<J extends JobRecord> {
     } as unknown as J;
     this.jobs.set(job.id, job);
     this.waiting.push(job);
+    this.options.onStatusChange?.({ ...job });
     this.pump();
     return { ...job };
   }
@@ -218,6 +224,7 @@ export class JobQueue<J extends JobRecord> {
   private launch(job: J): void {
     job.status = 'running';
     job.startedAt = this.clock.now();
+    this.options.onStatusChange?.({ ...job });
     const controller = new AbortController();
     const report = (patch: Partial<JobFields<J>>): void => {
       // A run that keeps reporting after it was cancelled must not touch a finished job.
@@ -249,6 +256,7 @@ export class JobQueue<J extends JobRecord> {
     job.finishedAt = this.clock.now();
     if (error !== undefined) job.error = error;
     this.totals[status] += 1;
+    this.options.onStatusChange?.({ ...job });
     this.finished.add(job.id);
     while (this.finished.size > this.options.keepFinished) {
       const oldest = this.finished.values().next().value as string;
