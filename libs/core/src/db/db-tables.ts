@@ -295,6 +295,20 @@ export const DB_TABLES = {
       created_at: 'integer',
     },
   },
+  optimization_runs: {
+    columns: {
+      id: 'text',
+      status: 'text',
+      request: 'json',
+      inputs: 'json',
+      result: 'json',
+      error: 'text',
+      submitted_at: 'integer',
+      started_at: 'integer',
+      finished_at: 'integer',
+      heartbeat_at: 'integer',
+    },
+  },
 } as const satisfies Record<string, DbTableDefinition>;
 
 export type DbTableName = keyof typeof DB_TABLES;

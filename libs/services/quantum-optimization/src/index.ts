@@ -79,13 +79,15 @@ export { type FeatureFitness, type FeatureSelectionResult, type FeatureSubset } 
 // Portfolio optimisation as a platform service: jobs over inputs estimated from stored bars, solved on worker threads
 export {
   createQuantumOptimizationService,
-  OPTIMIZATION_JOB_STATUSES,
-  type OptimizationJob,
-  type OptimizationJobStatus,
   type QuantumOptimizationService,
   type QuantumOptimizationServiceConfig,
   type QuantumOptimizationServiceDeps,
 } from './service/create-quantum-optimization-service';
+export {
+  OPTIMIZATION_JOB_STATUSES,
+  type OptimizationJob,
+  type OptimizationJobStatus,
+} from './service/optimization-job';
 export {
   resolveOptimizationRequest,
   type OptimizationRequest,

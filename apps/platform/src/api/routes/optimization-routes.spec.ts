@@ -62,6 +62,18 @@ describe('optimization routes on the platform', () => {
       expected.runs.map((r) => [r.method, r.holdings, r.objective]),
     );
     expect(done.result?.winner.method).toBe(expected.winner.method);
+
+    // Stored as it finished: listed, and the row holds the result the API served.
+    const listed = await callApi<{ items: Job[] }>(`${jobs.api}/optimizations?limit=5`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([done]);
+    const row = await jobs.db.queryOne<{ status: string; result: string }>(
+      'SELECT status, result FROM optimization_runs WHERE id = ?',
+      [done.id],
+    );
+    expect(row?.status).toBe('completed');
+    expect(JSON.parse(row?.result ?? 'null')).toEqual(done.result);
+    expect((await callApi(`${jobs.api}/optimizations?limit=0`)).status).toBe(400);
   });
 
   it('400s naming the field, 401/403 without a trade key, 404 for unknown ids', async () => {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   errorResponses,
   idParamsSchema,
+  limitSchema,
   nullable,
   symbolSchema,
   timeInputSchema,
@@ -21,6 +22,7 @@ export interface OptimizationRoutesDeps {
 }
 
 const TAGS = ['optimization'];
+const LIST_LIMIT = { default: 50, max: 200 };
 const METHODS = [...PORTFOLIO_METHODS, 'all'];
 
 const bodySchema = {
@@ -170,12 +172,29 @@ export function registerOptimizationRoutes(app: FastifyInstance, deps: Optimizat
     },
   );
 
+  app.get<{ Querystring: { limit: number } }>(
+    '/api/v1/optimizations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Optimisation jobs of every process on this database, newest submitted first',
+        querystring: { type: 'object', properties: { limit: limitSchema(LIST_LIMIT.default, LIST_LIMIT.max) } },
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: jobSchema } } },
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => ({ items: await optimizations.jobs({ limit: request.query.limit }) }),
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/v1/optimizations/:id',
     {
       schema: {
         tags: TAGS,
-        summary: 'An optimisation job: status, inputs and (once completed) every method’s result and the winner',
+        summary:
+          'An optimisation job (of any process on this database): status, inputs and (once completed) every method’s result and the winner',
         params: idParamsSchema(100),
         response: { 200: jobSchema, ...errorResponses(404) },
       },

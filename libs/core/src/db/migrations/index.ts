@@ -4,6 +4,7 @@ import { tradingEngineStateMigration } from './0003-trading-engine-state';
 import { apiKeysMigration } from './0004-api-keys';
 import { signalsMigration } from './0005-signals';
 import { dropBarsIntervalIndexMigration } from './0006-drop-bars-interval-index';
+import { optimizationRunsMigration } from './0007-optimization-runs';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -16,4 +17,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   apiKeysMigration,
   signalsMigration,
   dropBarsIntervalIndexMigration,
+  optimizationRunsMigration,
 ];

@@ -1,15 +1,17 @@
-import { ConfigError, openDatabase, ValidationError, type Database } from '@rrr/core';
+import { ConfigError, ManualClock, openDatabase, ValidationError, type Database } from '@rrr/core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { estimateInputsFromPrices } from '../estimate-inputs-from-prices';
 import { optimizePortfolio } from '../optimize-portfolio';
 import { createRng } from '../seeded-rng';
+import { storeCloses } from '../testing/store-closes';
 import {
   createQuantumOptimizationService,
-  type OptimizationJob,
   type QuantumOptimizationService,
 } from './create-quantum-optimization-service';
+import type { OptimizationJob } from './optimization-job';
+import { OptimizationRunStore } from './optimization-run-store';
 
 /** The real daily closes shipped in npm packages: S&P 500 (vega-datasets) and AAPL (@observablehq/sample-datasets). */
 function bundledDailyBars(symbol: 'SPX' | 'AAPL'): { ts: number; close: number }[] {
@@ -27,27 +29,9 @@ function bundledDailyBars(symbol: 'SPX' | 'AAPL'): { ts: number; close: number }
     });
 }
 
-async function storeCloses(db: Database, symbol: string, closes: { ts: number; close: number }[]): Promise<void> {
-  await db.insertMany(
-    'bars',
-    closes.map(({ ts, close }) => ({
-      symbol,
-      interval: '1d',
-      ts,
-      open: close,
-      high: close,
-      low: close,
-      close,
-      volume: 1_000,
-      vwap: null,
-      trades: null,
-    })),
-  );
-}
-
 async function settled(service: QuantumOptimizationService, id: string): Promise<OptimizationJob> {
   for (;;) {
-    const job = service.job(id);
+    const job = await service.job(id);
     if (job.status !== 'queued' && job.status !== 'running') return job;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -127,7 +111,7 @@ describe('createQuantumOptimizationService over stored bars', () => {
     );
     expect(result?.reference?.best).toEqual(expected.reference?.best);
     expect(result?.winner.method).toBe(expected.winner.method);
-    expect(service.jobs()[0].id).toBe(job.id);
+    expect((await service.jobs())[0].id).toBe(job.id);
     expect((await service.health()).details).toMatchObject({ queued: 0, running: 0, completed: 1 });
   });
 
@@ -146,13 +130,13 @@ describe('createQuantumOptimizationService over stored bars', () => {
     expect(await problemsOf(service.submit({ symbols: 'SPX,AAPL', from: '2001-01-01', to: '2001-12-31' }))).toEqual([
       'symbols: AAPL has no 1d bars stored between 2001-01-01T00:00:00.000Z and 2001-12-31T00:00:00.000Z',
     ]);
-    expect(service.jobs().every((j) => j.status === 'completed')).toBe(true);
+    expect((await service.jobs()).every((j) => j.status === 'completed')).toBe(true);
   });
 
   it('cancels a queued job and terminates a running one; 404s unknown ids', async () => {
     const slow = await service.submit({ symbols: ['SPX', 'AAPL', 'GLD', 'TLT'], method: 'qaoa' });
     const waiting = await service.submit({ symbols: ['SPX', 'AAPL'], method: 'exact' });
-    expect(service.job(waiting.id).status).toBe('queued');
+    expect((await service.job(waiting.id)).status).toBe('queued');
     expect(service.cancel(waiting.id)).toMatchObject({ status: 'cancelled', error: 'cancelled before it started' });
     service.cancel(slow.id);
     expect(await settled(service, slow.id)).toMatchObject({
@@ -160,14 +144,59 @@ describe('createQuantumOptimizationService over stored bars', () => {
       error: 'cancelled on request',
       result: null,
     });
-    expect(() => service.job('nope')).toThrow('optimisation "nope" not found');
+    await expect(service.job('nope')).rejects.toThrow('optimisation "nope" not found');
     expect(() => service.cancel(slow.id)).toThrow(`optimisation ${slow.id} is already cancelled`);
+  });
+
+  it('stores every job, so another service on the database answers for it, result included', async () => {
+    const submitted = await service.submit({ symbols: ['SPX', 'AAPL', 'GLD'], k: 2, method: 'exact' });
+    // Stored before submit returns: another process's service (here unstarted) finds it at once.
+    const reader = createQuantumOptimizationService({ db });
+    expect((await reader.job(submitted.id)).request).toEqual(submitted.request);
+    const done = await settled(service, submitted.id);
+    expect(done.status).toBe('completed');
+    expect(await reader.job(submitted.id)).toEqual(done);
+    expect((await reader.jobs({ limit: 1 }))[0]).toEqual(done);
+    const row = await db.queryOne<{ status: string; result: string }>(
+      'SELECT status, result FROM optimization_runs WHERE id = ?',
+      [submitted.id],
+    );
+    expect(row?.status).toBe('completed');
+    expect(JSON.parse(row?.result ?? 'null')).toEqual(done.result);
+  });
+
+  it('reports a job whose process stopped vouching for it as interrupted, and stores that', async () => {
+    const [template] = await service.jobs({ limit: 1 });
+    const store = new OptimizationRunStore(db);
+    const clock = new ManualClock(Date.UTC(2030, 0, 1));
+    const lastHeard = clock.now();
+    const orphan = { ...template, id: 'orphan', status: 'running' as const, result: null, finishedAt: null };
+    const alive = { ...orphan, id: 'alive', status: 'queued' as const, startedAt: null };
+    delete orphan.error;
+    await store.save(orphan, lastHeard);
+    await store.save(alive, lastHeard);
+    const reader = createQuantumOptimizationService({ db, clock }, { heartbeatMs: 1_000 });
+
+    clock.advance(3_000);
+    expect((await reader.job('orphan')).status).toBe('running');
+    await store.heartbeat(['alive'], clock.now());
+    clock.advance(1);
+    const interrupted = await reader.job('orphan');
+    expect(interrupted).toEqual({
+      ...orphan,
+      status: 'failed',
+      error: 'interrupted: the process running it stopped (last heard of at 2030-01-01T00:00:00.000Z)',
+      finishedAt: lastHeard + 3_001,
+    });
+    expect((await store.get('orphan'))?.job).toEqual(interrupted);
+    expect((await reader.job('alive')).status).toBe('queued');
+    await db.execute("DELETE FROM optimization_runs WHERE id IN ('orphan', 'alive')");
   });
 
   it('checks its config', () => {
     let error: unknown;
     try {
-      createQuantumOptimizationService({ db }, { concurrency: 0, maxQueued: 2.5, keepJobs: 200 });
+      createQuantumOptimizationService({ db }, { concurrency: 0, maxQueued: 2.5, keepJobs: 200, heartbeatMs: 5 });
     } catch (caught) {
       error = caught;
     }
@@ -175,6 +204,7 @@ describe('createQuantumOptimizationService over stored bars', () => {
     expect((error as ConfigError).problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
       'concurrency: must be an integer from 1 to 16',
       'maxQueued: must be an integer from 0 to 10000',
+      'heartbeatMs: must be an integer from 10 to 600000',
     ]);
   });
 });

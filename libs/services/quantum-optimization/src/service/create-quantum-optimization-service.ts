@@ -1,46 +1,27 @@
 import { Worker } from 'node:worker_threads';
 import {
-  JOB_STATUSES,
   JobQueue,
+  NotFoundError,
   resolveIntegerOptions,
+  systemClock,
   ValidationError,
   type Clock,
   type Database,
   type HealthReport,
-  type JobStatus,
   type RrrLogger,
   type Service,
 } from '@rrr/core';
 import { estimateInputsFromPrices, type EstimatedInputs } from '../estimate-inputs-from-prices';
 import type { PortfolioOptimization } from '../optimize-portfolio';
-import {
-  resolveOptimizationRequest,
-  type OptimizationRequest,
-  type ResolvedOptimizationRequest,
-} from './optimization-request';
+import type { OptimizationJob } from './optimization-job';
+import { resolveOptimizationRequest, type OptimizationRequest } from './optimization-request';
+import { OptimizationRunStore, type StoredOptimizationJob } from './optimization-run-store';
 import type { OptimizationWorkerReply, OptimizationWorkerRequest } from './optimization-worker-protocol';
 import { optimizationWorkerScript } from './optimization-worker-script';
 import { readAlignedCloses } from './read-aligned-closes';
 
-export const OPTIMIZATION_JOB_STATUSES = JOB_STATUSES;
-export type OptimizationJobStatus = JobStatus;
-
-/** An optimisation job: the checked request, the inputs estimated from stored bars, and (once done) the result. */
-export interface OptimizationJob {
-  id: string;
-  status: OptimizationJobStatus;
-  request: ResolvedOptimizationRequest;
-  /** μ and Σ (annualised, from log returns of the aligned closes) and the bar times they came from. */
-  inputs: EstimatedInputs & { firstTs: number; lastTs: number };
-  result: PortfolioOptimization | null;
-  error?: string;
-  submittedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-}
-
 export interface QuantumOptimizationServiceDeps {
-  /** Where the closes come from (bars table). */
+  /** Where the closes come from (bars table) and where jobs are kept (optimization_runs). */
   db: Database;
   logger?: RrrLogger;
   clock?: Clock;
@@ -55,10 +36,15 @@ export interface QuantumOptimizationServiceConfig {
   /** Jobs that may wait; a submit beyond it is refused (503). Default 20. */
   maxQueued?: number;
   /**
-   * Finished jobs remembered besides the queued and running ones (results are kept in memory only); the earliest
+   * Finished jobs kept in memory besides the queued and running ones (every job is also stored); the earliest
    * finished go first. Default 200.
    */
   keepJobs?: number;
+  /**
+   * How often this process stamps its queued and running jobs alive in the database; a stored unfinished job not
+   * stamped for three intervals belonged to a process that died and is reported failed (interrupted). Default 5,000.
+   */
+  heartbeatMs?: number;
 }
 
 export interface QuantumOptimizationService extends Service {
@@ -67,11 +53,14 @@ export interface QuantumOptimizationService extends Service {
    * ValidationError naming the field, before anything is queued), then queues the solve.
    */
   submit(request: OptimizationRequest): Promise<OptimizationJob>;
-  /** NotFoundError for an unknown (or forgotten) id. */
-  job(id: string): OptimizationJob;
-  /** Known jobs, newest first. */
-  jobs(): OptimizationJob[];
-  /** Removes a queued job or terminates the worker of a running one; ConflictError once finished. */
+  /** A job of this or any other process sharing the database, live or stored; NotFoundError for an unknown id. */
+  job(id: string): Promise<OptimizationJob>;
+  /** The newest `limit` jobs (default 50), newest submitted first. */
+  jobs(options?: { limit?: number }): Promise<OptimizationJob[]>;
+  /**
+   * Removes a queued job or terminates the worker of a running one, for jobs of this process; ConflictError once
+   * finished.
+   */
   cancel(id: string): OptimizationJob;
 }
 
@@ -80,6 +69,7 @@ function checkConfig(config: QuantumOptimizationServiceConfig): Required<Quantum
     concurrency: { fallback: 1, min: 1, max: 16 },
     maxQueued: { fallback: 20, min: 0, max: 10_000 },
     keepJobs: { fallback: 200, min: 1, max: 100_000 },
+    heartbeatMs: { fallback: 5_000, min: 10, max: 600_000 },
   });
 }
 
@@ -87,14 +77,43 @@ function checkConfig(config: QuantumOptimizationServiceConfig): Required<Quantum
  * Portfolio optimisation as a platform service (fastify-style factory): jobs over μ and Σ estimated from the stored
  * closes of the requested symbols (core's Database, bars table), solved by optimizePortfolio on a worker thread —
  * the solvers are synchronous and QAOA on a dozen qubits takes seconds — at most `concurrency` at a time, the rest
- * in a bounded queue. Results are kept in memory (the last `keepJobs` finished jobs); `stop` drops the queue and
- * terminates running workers (those jobs end cancelled).
+ * in a bounded queue. Every status change is stored (optimization_runs, in the order the changes happen), so jobs and
+ * results outlive the process and any process sharing the database answers for them; `stop` drops the queue,
+ * terminates running workers (those jobs end cancelled) and returns once their last state is stored. A job whose
+ * process died is reported failed, as interrupted, once its heartbeat is stale.
  */
 export function createQuantumOptimizationService(
   deps: QuantumOptimizationServiceDeps,
   config: QuantumOptimizationServiceConfig = {},
 ): QuantumOptimizationService {
   const settings = checkConfig(config);
+  const clock = deps.clock ?? systemClock;
+  const store = new OptimizationRunStore(deps.db);
+  const staleAfterMs = 3 * settings.heartbeatMs;
+  // One chain of writes, so the stored rows follow the status changes in order; a failed write is logged and the
+  // job goes on (the next change writes the whole row again).
+  let writes: Promise<void> = Promise.resolve();
+  const persist = (write: () => Promise<void>): Promise<void> => {
+    writes = writes
+      .then(write)
+      .catch((error: unknown) => deps.logger?.error({ err: error }, 'could not store an optimisation job'));
+    return writes;
+  };
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  /** A stored job as it really stands: one left unfinished by a dead process ends failed, and is stored so. */
+  const current = async ({ job, heartbeatAt }: StoredOptimizationJob): Promise<OptimizationJob> => {
+    if (job.status !== 'queued' && job.status !== 'running') return job;
+    const now = clock.now();
+    if (heartbeatAt >= now - staleAfterMs) return job;
+    const error = `interrupted: the process running it stopped (last heard of at ${new Date(heartbeatAt).toISOString()})`;
+    if (await store.markInterrupted(job.id, now - staleAfterMs, now, error)) {
+      return { ...job, status: 'failed', error, finishedAt: now };
+    }
+    const again = await store.get(job.id);
+    return again === undefined ? job : again.job;
+  };
+
   const solve = (job: Readonly<OptimizationJob>, signal: AbortSignal): Promise<PortfolioOptimization> => {
     const input: OptimizationWorkerRequest['input'] = {
       symbols: job.inputs.symbols,
@@ -136,8 +155,9 @@ export function createQuantumOptimizationService(
     concurrency: settings.concurrency,
     maxQueued: settings.maxQueued,
     keepFinished: settings.keepJobs,
-    clock: deps.clock,
+    clock,
     newId: deps.newId,
+    onStatusChange: (job) => void persist(() => store.save(job, clock.now())),
     run: async (job, signal) => {
       try {
         return { result: await solve(job, signal) };
@@ -151,9 +171,18 @@ export function createQuantumOptimizationService(
   return {
     async start() {
       queue.start();
+      heartbeat = setInterval(() => {
+        const live = queue.list().filter((j) => j.status === 'queued' || j.status === 'running');
+        if (live.length > 0) void persist(() => store.heartbeat(live.map((j) => j.id), clock.now()));
+      }, settings.heartbeatMs);
+      heartbeat.unref();
     },
 
-    stop: () => queue.stop(),
+    async stop() {
+      clearInterval(heartbeat);
+      await queue.stop();
+      await writes;
+    },
 
     health(): HealthReport {
       return { status: queue.started ? 'up' : 'down', details: { ...queue.healthDetails() } };
@@ -175,15 +204,33 @@ export function createQuantumOptimizationService(
           );
         throw error;
       }
-      return queue.submit({
+      const job = queue.submit({
         request: resolved,
         inputs: { ...inputs, firstTs: aligned.ts[0], lastTs: aligned.ts[aligned.ts.length - 1] },
         result: null,
       });
+      // Stored before it is acknowledged, so any process sharing the database finds it.
+      await writes;
+      return job;
     },
 
-    job: (id) => queue.get(id),
-    jobs: () => queue.list(),
+    async job(id) {
+      const live = queue.find(id);
+      if (live !== undefined) return live;
+      await writes;
+      const stored = await store.get(id);
+      if (stored === undefined) throw new NotFoundError('optimisation', id);
+      return current(stored);
+    },
+
+    async jobs(options = {}) {
+      const limit = options.limit ?? 50;
+      await writes;
+      const stored = await store.list(limit);
+      // This process's own jobs from memory: their progress is newer than the stored row.
+      return Promise.all(stored.map((entry) => queue.find(entry.job.id) ?? current(entry)));
+    },
+
     cancel: (id) => queue.cancel(id),
   };
 }
