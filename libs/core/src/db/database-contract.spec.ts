@@ -751,6 +751,35 @@ describe('PostgreSQL specifics', () => {
     }
   });
 
+  it('keeps its pooled connection after SQL errors instead of reconnecting', async () => {
+    const db = await openDatabase({ url: (await schemas.create()).url, sqlitePath: '', poolMax: 1 });
+    try {
+      const pid = async () => (await db.queryOne<{ pid: number }>('SELECT pg_backend_pid() AS pid'))?.pid;
+      const first = await pid();
+      await db.insertMany('symbols', [{ symbol: 'DUP-USD', asset_class: 'crypto', created_at: T0, updated_at: T0 }]);
+      const failures = [
+        db.execute('SELECT no_such_column FROM symbols'),
+        db.query('SELECT CAST(? AS BIGINT) AS n', ['not a number']),
+        db.insertMany('symbols', [{ symbol: 'DUP-USD', asset_class: 'crypto', created_at: T0, updated_at: T0 }]),
+        // More rows than one statement binds: the chunks run in a transaction, rolled back on the duplicate.
+        db.insertMany(
+          'symbols',
+          Array.from({ length: 20_000 }, (_, i) => ({
+            symbol: i === 19_999 ? 'DUP-USD' : `S${i}-USD`,
+            asset_class: 'crypto',
+            created_at: T0,
+            updated_at: T0,
+          })),
+        ),
+      ];
+      for (const failure of failures) await expect(failure).rejects.toMatchObject({ code: 'DB_ERROR' });
+      expect(await pid()).toBe(first);
+      expect(await db.queryOne('SELECT COUNT(*) AS n FROM symbols')).toEqual({ n: 1 });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('parses int8 on its own pool only: a number when safe, an exact bigint beyond 2^53', async () => {
     const db = await openDatabase({ url: (await schemas.create()).url, sqlitePath: '', poolMax: 2 });
     try {

@@ -17,7 +17,7 @@ import { InsertPlan } from './insert-plan';
 import { pgCommand, pgCopyFrom, pgInsert, pgQuery } from './postgres-statements';
 import { PostgresTransaction } from './postgres-transaction';
 import { runTransaction } from './run-transaction';
-import { toDatabaseError } from './to-database-error';
+import { leavesPostgresSessionUsable, toDatabaseError } from './to-database-error';
 
 export interface PostgresDatabaseOptions {
   /** `postgres://user:pass@host:port/db`; `?options=-c search_path=…` selects a schema for every connection. */
@@ -84,7 +84,7 @@ export class PostgresDatabase implements Database {
 
   async query<T extends object = Record<string, unknown>>(sql: string, params: SqlParams = []): Promise<T[]> {
     this.assertOpen();
-    return (await pgQuery<T>(this.pool, sql, params)).rows;
+    return (await this.onPooledClient((client) => pgQuery<T>(client, sql, params))).rows;
   }
 
   async queryOne<T extends object = Record<string, unknown>>(
@@ -96,7 +96,7 @@ export class PostgresDatabase implements Database {
 
   async execute(sql: string, params: SqlParams = []): Promise<ExecuteResult> {
     this.assertOpen();
-    const result = await pgQuery(this.pool, sql, params);
+    const result = await this.onPooledClient((client) => pgQuery(client, sql, params));
     return { rowCount: result.rowCount ?? 0 };
   }
 
@@ -109,10 +109,14 @@ export class PostgresDatabase implements Database {
     const plan = InsertPlan.create('postgres', table, rows, options);
     if (plan.rowCount === 0) return 0;
     // One statement is atomic by itself; more need a transaction around them.
-    if (plan.rowCount <= plan.rowsPerStatement) return pgInsert(this.pool, plan);
-    return this.withClient((client) =>
-      runTransaction(transactionSteps(client), { end: () => undefined }, () => pgInsert(client, plan)),
-    );
+    if (plan.rowCount <= plan.rowsPerStatement) return this.onPooledClient((client) => pgInsert(client, plan));
+    const client = await this.connect();
+    const steps = transactionSteps(client);
+    try {
+      return await runTransaction(steps, { end: () => undefined }, () => pgInsert(client, plan));
+    } finally {
+      client.release(steps.brokenBy());
+    }
   }
 
   async copyFrom<T extends DbTableName>(
@@ -204,6 +208,24 @@ export class PostgresDatabase implements Database {
         }
       }
       stream.release();
+    }
+  }
+
+  /**
+   * One statement on a pooled connection that goes back to the pool after an SQL error — pg's own pool.query
+   * destroys the connection after any error, so every rejected insert cost a reconnect — and is discarded only when
+   * the session itself failed (see leavesPostgresSessionUsable).
+   */
+  private async onPooledClient<R>(work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (err) {
+      if (!leavesPostgresSessionUsable(err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
     }
   }
 

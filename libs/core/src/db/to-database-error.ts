@@ -78,3 +78,16 @@ export function isForeignKeyViolation(err: unknown): boolean {
   const code = causeOf(err)?.driverCode;
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/** SQLSTATE classes after which a session is not trusted: connection exception, operator intervention, internal. */
+const SESSION_ENDING_SQLSTATE = /^(08|57P|XX)/;
+
+/**
+ * Whether a PostgreSQL connection may serve the next statement after `err` failed one outside a transaction: yes when
+ * the server answered with an SQL error (a constraint, a syntax error, a bad value: the session is idle again), no
+ * for a lost or ended session and for anything that is not the server's answer.
+ */
+export function leavesPostgresSessionUsable(err: unknown): boolean {
+  const code = causeOf(err)?.driverCode;
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !SESSION_ENDING_SQLSTATE.test(code);
+}
