@@ -1,6 +1,4 @@
-import { ManualClock, openDatabase, type Fill } from '@rrr/core';
-import { workspaceRoot } from '@nx/devkit';
-import { buildSync } from 'esbuild';
+import { bundledWorkerScript, ManualClock, openDatabase, type Fill } from '@rrr/core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,20 +36,13 @@ describe('crash recovery after SIGKILL', () => {
   let dir: string;
   let bundle: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rrr-te-crash-'));
-    bundle = join(dir, 'child.js');
-    buildSync({
-      entryPoints: [join(workspaceRoot, 'libs/services/trading-engine/src/testing/crash-recovery-child.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      packages: 'external',
-      tsconfig: join(workspaceRoot, 'tsconfig.base.json'),
-      logLevel: 'error',
-    });
+    // Bundled like a worker script: a file under the workspace's node_modules that node runs as a process too.
+    bundle = await bundledWorkerScript(
+      'libs/services/trading-engine/src/testing/crash-recovery-child.ts',
+      'rrr-test-children',
+    );
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +52,7 @@ describe('crash recovery after SIGKILL', () => {
   ): Promise<{ lines: Line[]; signal: NodeJS.Signals | null; stderr: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [bundle, sqlitePath], {
-        env: { PATH: process.env.PATH, NODE_PATH: join(workspaceRoot, 'node_modules') },
+        env: { PATH: process.env.PATH },
         cwd: dir,
       });
       const lines: Line[] = [];

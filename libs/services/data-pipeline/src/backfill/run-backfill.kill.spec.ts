@@ -1,10 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
-import { openDatabase } from '@rrr/core';
+import { bundledWorkerScript, openDatabase } from '@rrr/core';
 import { TempSqlite } from '../testing/temp-sqlite';
-
-const WORKSPACE_ROOT = resolve(__dirname, '../../../../..');
 
 interface ChildRun {
   stdout: string;
@@ -20,19 +16,12 @@ describe('backfill killed midway (child process)', () => {
   const temp = new TempSqlite('rrr-backfill-kill-');
   let bundle: string;
 
-  beforeAll(() => {
-    bundle = join(temp.dir, 'backfill-child.js');
-    buildSync({
-      entryPoints: [join(__dirname, '../testing/backfill-child-process.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      packages: 'external',
-      tsconfig: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
-      logLevel: 'error',
-    });
+  beforeAll(async () => {
+    // Bundled like a worker script: a file under the workspace's node_modules that node runs as a process too.
+    bundle = await bundledWorkerScript(
+      'libs/services/data-pipeline/src/testing/backfill-child-process.ts',
+      'rrr-test-children',
+    );
   });
 
   afterAll(() => temp.cleanup());
@@ -41,7 +30,7 @@ describe('backfill killed midway (child process)', () => {
   function runChild(dbPath: string, delayMs: number, killAfterBatches?: number): Promise<ChildRun> {
     return new Promise((done, fail) => {
       const child = spawn(process.execPath, [bundle, dbPath, String(delayMs)], {
-        env: { PATH: process.env.PATH, NODE_PATH: join(WORKSPACE_ROOT, 'node_modules') },
+        env: { PATH: process.env.PATH },
         cwd: temp.dir,
       });
       let stdout = '';

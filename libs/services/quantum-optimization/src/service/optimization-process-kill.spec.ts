@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
-import { openDatabase, type Database } from '@rrr/core';
+import { join } from 'node:path';
+import { bundledWorkerScript, openDatabase, type Database } from '@rrr/core';
 import { createRng } from '../seeded-rng';
 import { storeCloses } from '../testing/store-closes';
 import { createQuantumOptimizationService } from './create-quantum-optimization-service';
 import { optimizationWorkerScript } from './optimization-worker-script';
 
-const WORKSPACE_ROOT = resolve(__dirname, '../../../../..');
+const CHILD_ENTRY = 'libs/services/quantum-optimization/src/testing/optimization-child-process.ts';
 const SYMBOLS = Array.from({ length: 12 }, (_, i) => `WALK${i + 1}`);
 const DAY = 86_400_000;
 
@@ -34,17 +33,6 @@ describe('optimisation job of a killed process (child process)', () => {
       });
       await storeCloses(db, symbol, closes);
     }
-    buildSync({
-      entryPoints: [join(__dirname, '../testing/optimization-child-process.ts')],
-      outfile: join(dir, 'optimization-child.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      packages: 'external',
-      tsconfig: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
-      logLevel: 'error',
-    });
   });
 
   afterAll(async () => {
@@ -54,11 +42,12 @@ describe('optimisation job of a killed process (child process)', () => {
 
   it('is reported running while its process lives, then failed as interrupted, and stored so', async () => {
     const workerScript = await optimizationWorkerScript();
-    const child = spawn(
-      process.execPath,
-      [join(dir, 'optimization-child.js'), join(dir, 'rrr.db'), workerScript, SYMBOLS.join(',')],
-      { env: { PATH: process.env.PATH, NODE_PATH: join(WORKSPACE_ROOT, 'node_modules') }, cwd: dir },
-    );
+    // Bundled like a worker script: a file under the workspace's node_modules that node runs as a process too.
+    const childScript = await bundledWorkerScript(CHILD_ENTRY, 'rrr-test-children');
+    const child = spawn(process.execPath, [childScript, join(dir, 'rrr.db'), workerScript, SYMBOLS.join(',')], {
+      env: { PATH: process.env.PATH },
+      cwd: dir,
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
