@@ -4,13 +4,14 @@ import { createBackfillSource, runBackfill } from '@rrr/data-pipeline';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { createPlatform, type Platform } from '../boot/create-platform';
 import { ApiKeyStore } from '../security';
 import { startApiTestServer, type ApiTestServer } from '../ws/testing/api-test-server';
 import { WsTestClient } from '../ws/testing/ws-test-client';
 import { LIGHTWEIGHT_CHARTS_FILE } from './register-dashboard';
 import { launchTestChromium, type TestChromium } from './testing/launch-test-chromium';
+import { dataset, texts, waitForTrue } from './testing/page-probes';
+import { offLoopback, watch } from './testing/page-watch';
 
 const ARTIFACTS = join(__dirname, '../../../../dist/test-artifacts/dashboard');
 const MINUTE = 60_000;
@@ -33,46 +34,6 @@ const CANDLE_PIXELS = `(() => {
   }
   return count;
 })()`;
-
-/** The data-* attributes the panels publish (camel-cased, as `dataset` has them). */
-function dataset(page: Page, selector: string): Promise<Record<string, string>> {
-  return page.evaluate<Record<string, string>>(`({ ...document.querySelector(${JSON.stringify(selector)}).dataset })`);
-}
-
-/**
- * Polls a page expression until it is true. (page.waitForFunction evaluates a string predicate with eval, which the
- * dashboard's content security policy rightly refuses.)
- */
-async function waitForTrue(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function texts(page: Page, selector: string): Promise<string[]> {
-  return page.$$eval(selector, (cells) => cells.map((c) => c.textContent ?? ''));
-}
-
-interface PageWatch {
-  /** Every URL the page asked for, WebSocket connections included. */
-  requests: string[];
-  consoleErrors: string[];
-  /** Uncaught exceptions in the page. */
-  pageErrors: string[];
-}
-
-function watch(page: Page): PageWatch {
-  const watched: PageWatch = { requests: [], consoleErrors: [], pageErrors: [] };
-  page.on('request', (request) => watched.requests.push(request.url()));
-  page.on('websocket', (socket) => watched.requests.push(socket.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error') watched.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => watched.pageErrors.push(error.message));
-  return watched;
-}
 
 let browser: TestChromium;
 
@@ -149,7 +110,7 @@ describe('the dashboard, served by the platform and driven in Chromium', () => {
     expect(await page.evaluate<number>(CANDLE_PIXELS)).toBeGreaterThan(500);
     expect(candles['markers']).toBe('0');
 
-    // A paper market order through the gateway (the dashboard itself is read-only).
+    // A paper market order through the gateway, as a strategy or another client would place it.
     const client = await WsTestClient.connect(`${base.replace('http', 'ws')}/ws`, {
       authorization: `Bearer ${tradeKey}`,
     });
@@ -216,7 +177,7 @@ describe('the dashboard, served by the platform and driven in Chromium', () => {
     expect(watched.consoleErrors).toEqual([]);
     expect(watched.pageErrors).toEqual([]);
     expect(new URL(base).hostname).toBe('127.0.0.1');
-    expect(watched.requests.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
+    expect(offLoopback(watched)).toEqual([]);
     expect(watched.requests).toEqual(
       expect.arrayContaining([
         `${base}/?symbol=BTC-USD`,
@@ -243,7 +204,7 @@ describe('the dashboard on a server without the /api/v1 routes', () => {
     const page = await browser.context.newPage();
     const watched = watch(page);
     await page.goto(`${server.url}/`);
-    for (const panel of ['candles', 'equity', 'positions', 'orders', 'alerts', 'backtests']) {
+    for (const panel of ['candles', 'equity', 'positions', 'orders', 'risk-controls', 'alerts', 'backtests']) {
       await page.waitForSelector(`#${panel}[data-state="error"]`);
     }
     const error = (panel: string) => page.textContent(`#${panel} .panel-error`);
@@ -254,6 +215,9 @@ describe('the dashboard on a server without the /api/v1 routes', () => {
       'GET /api/v1/orders?limit=100 failed: 404 NOT_FOUND — no route GET /api/v1/orders',
     );
     // No symbol listing, and no live feed in /health to fall back on: the chart says why it is empty.
+    expect(await error('risk-controls')).toBe(
+      'GET /api/v1/risk/circuit-breaker failed: 404 NOT_FOUND — no route GET /api/v1/risk/circuit-breaker',
+    );
     expect(await error('candles')).toBe('GET /api/v1/symbols failed: 404 NOT_FOUND — no route GET /api/v1/symbols');
     expect(await error('backtests')).toContain('GET /api/v1/backtests?limit=50 failed: 404 NOT_FOUND');
     expect(await page.getAttribute('#summary', 'data-state')).toBe('error');

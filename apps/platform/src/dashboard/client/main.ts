@@ -1,14 +1,17 @@
 // The dashboard's entry: wires the panels to the REST API and the `/ws` gateway of the server that served the page.
 import { ApiClient } from './api/api-client';
+import { SessionApiKey } from './api/session-api-key';
 import type { ItemList, RegistryHealth, SymbolListing } from './api/wire-types';
 import { LiveSocket, type ConnectionState } from './live/live-socket';
 import { AlertsPanel } from './panels/alerts-panel';
+import { ApiKeyEntry } from './panels/api-key-entry';
 import { BacktestsPanel } from './panels/backtests-panel';
 import { CandlesPanel, type ChartTarget } from './panels/candles-panel';
 import { EquityPanel } from './panels/equity-panel';
 import { HealthPanel } from './panels/health-panel';
 import { OrdersPanel } from './panels/orders-panel';
 import { PositionsPanel } from './panels/positions-panel';
+import { RiskControlsPanel } from './panels/risk-controls-panel';
 import { SummaryPanel } from './panels/summary-panel';
 import { h } from './ui/dom';
 
@@ -50,7 +53,9 @@ function showConnection(element: HTMLElement, state: ConnectionState, detail: st
 }
 
 async function main(): Promise<void> {
-  const api = new ApiClient();
+  const apiKey = new SessionApiKey();
+  const api = new ApiClient(() => apiKey.value);
+  new ApiKeyEntry(mount('api-key') as HTMLFormElement, apiKey);
   const connection = mount('connection');
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   const live = new LiveSocket(`${scheme}://${window.location.host}/ws`, (state, detail) =>
@@ -60,7 +65,8 @@ async function main(): Promise<void> {
   const candles = new CandlesPanel(mount('candles'), api, live);
   const equity = new EquityPanel(mount('equity'), api, live);
   const positions = new PositionsPanel(mount('positions'), api, live);
-  const orders = new OrdersPanel(mount('orders'), api, live);
+  const orders = new OrdersPanel(mount('orders'), api, apiKey, live);
+  const riskControls = new RiskControlsPanel(mount('risk-controls'), api, apiKey, live);
   const alerts = new AlertsPanel(mount('alerts'), api, live);
   const health = new HealthPanel(mount('health'), api, live);
   const backtests = new BacktestsPanel(mount('backtests'), api);
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
   live.start();
 
   const report = health.load();
-  for (const panel of [summary, equity, positions, orders, alerts, backtests]) void panel.load();
+  for (const panel of [summary, equity, positions, orders, riskControls, alerts, backtests]) void panel.load();
 
   const picker = mount('symbol') as HTMLSelectElement;
   const { targets, problem } = await loadTargets(api, report);

@@ -4,31 +4,57 @@ interface ErrorBody {
   error?: { code?: string; message?: string };
 }
 
+export type MutatingMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /**
- * Reads the platform's REST API (same origin). Every failure becomes an ApiError naming the route, the status and
- * the server's `{ error: { code, message } }`, so a panel can say exactly what failed.
+ * The platform's REST API (same origin). Reads go without credentials; mutating calls carry the API key the user
+ * entered (`Authorization: Bearer`), so a key is only ever sent where the server needs one. Every failure becomes an
+ * ApiError naming the method, the route, the status and the server's `{ error: { code, message } }`, so a panel can
+ * say exactly what failed.
  */
 export class ApiClient {
-  constructor(private readonly base = '') {}
+  constructor(
+    private readonly apiKey: () => string | undefined = () => undefined,
+    private readonly base = '',
+  ) {}
 
   /** The JSON body of a 2xx answer; `acceptStatus` also lets other statuses through (e.g. /health's 503 body). */
   async get<T>(path: string, acceptStatus: readonly number[] = []): Promise<T> {
+    return this.request<T>('GET', path, { accept: 'application/json' }, undefined, acceptStatus);
+  }
+
+  /** A mutating call with the entered API key (none entered: sent without, and the server's 401 says so). */
+  async send<T>(method: MutatingMethod, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const key = this.apiKey();
+    if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return this.request<T>(method, path, headers, body === undefined ? undefined : JSON.stringify(body), []);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    acceptStatus: readonly number[],
+  ): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${this.base}${path}`, { headers: { accept: 'application/json' } });
+      response = await fetch(`${this.base}${path}`, { method, headers, body });
     } catch (error) {
-      throw new ApiError(path, 0, 'NETWORK', (error as Error).message);
+      throw new ApiError(method, path, 0, 'NETWORK', (error as Error).message);
     }
     const text = await response.text();
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text === '' ? undefined : JSON.parse(text);
+      parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new ApiError(path, response.status, 'BAD_RESPONSE', 'the answer is not JSON');
+      throw new ApiError(method, path, response.status, 'BAD_RESPONSE', 'the answer is not JSON');
     }
-    if (response.ok || acceptStatus.includes(response.status)) return body as T;
-    const error = (body as ErrorBody | undefined)?.error;
-    throw new ApiError(path, response.status, error?.code ?? response.statusText, error?.message ?? '');
+    if (response.ok || acceptStatus.includes(response.status)) return parsed as T;
+    const error = (parsed as ErrorBody | undefined)?.error;
+    throw new ApiError(method, path, response.status, error?.code ?? response.statusText, error?.message ?? '');
   }
 }
 

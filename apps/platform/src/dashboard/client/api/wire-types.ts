@@ -1,8 +1,22 @@
 // The JSON the dashboard reads: the REST contract's answers and the WebSocket gateway's event payloads. Domain payloads
-// are the platform's own types (type-only imports: nothing of @rrr/core reaches the browser bundle).
-import type { Bar, Fill, Order, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade } from '@rrr/core';
+// are the platform's own types (type-only imports: nothing of the libraries reaches the browser bundle).
+import type {
+  Bar,
+  Fill,
+  Order,
+  OrderStatus,
+  Position,
+  RegistryHealth,
+  RiskAlert,
+  ServiceStatusEvent,
+  Trade,
+} from '@rrr/core';
+import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '@rrr/risk-management';
 
-export type { Bar, Fill, Order, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
+export type { Bar, Fill, Order, OrderStatus, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
+// `GET /api/v1/risk/circuit-breaker` and resume answer a CircuitBreakerView (the kill switch's state included);
+// `POST /api/v1/risk/kill-switch` a KillSwitchOutcome, its release a KillSwitchStatus.
+export type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus };
 
 export interface ItemList<T> {
   items: T[];

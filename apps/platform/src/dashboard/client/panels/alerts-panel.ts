@@ -1,5 +1,5 @@
 import { query, type ApiClient } from '../api/api-client';
-import type { ItemList, RiskAlert } from '../api/wire-types';
+import type { CircuitBreakerView, ItemList, RiskAlert } from '../api/wire-types';
 import type { LiveSocket } from '../live/live-socket';
 import { renderTable, type Column } from '../ui/dom';
 import { formatNumber, formatTime } from '../ui/format';
@@ -16,12 +16,6 @@ const COLUMNS: Column<RiskAlert>[] = [
   { title: 'Limit', cell: (a) => formatNumber(a.limit, 4) },
   { title: 'Message', cell: (a) => a.message, text: true },
 ];
-
-interface CircuitBreaker {
-  state: string;
-  reason?: string;
-  since?: number;
-}
 
 /** Risk alerts (`GET /api/v1/risk/alerts`, newest first, new ones from `alerts`) and the circuit breaker's state. */
 export class AlertsPanel {
@@ -44,7 +38,7 @@ export class AlertsPanel {
   async load(): Promise<void> {
     const [alerts, breaker] = await Promise.allSettled([
       this.api.get<ItemList<RiskAlert>>(`/api/v1/risk/alerts${query({ limit: LIMIT })}`),
-      this.api.get<CircuitBreaker>('/api/v1/risk/circuit-breaker'),
+      this.api.get<CircuitBreakerView>('/api/v1/risk/circuit-breaker'),
     ]);
     if (alerts.status === 'fulfilled') {
       for (const alert of alerts.value.items) this.alerts.set(alert.id, alert);

@@ -20,7 +20,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 export interface Column<T> {
   title: string;
-  cell: (row: T) => string;
+  /** Text, or an element such as a row's button. */
+  cell: (row: T) => string | Node;
   /** A CSS class for the cell (e.g. up/down). */
   className?: (row: T) => string;
   text?: boolean;

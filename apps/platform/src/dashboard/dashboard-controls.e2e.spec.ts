@@ -1,0 +1,304 @@
+import { createLogger, loadConfig, openDatabase, type Order } from '@rrr/core';
+import type { CircuitBreakerView } from '@rrr/risk-management';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { createPlatform, type Platform } from '../boot/create-platform';
+import { ApiKeyStore } from '../security';
+import { callApi } from '../testing/start-jobs-platform';
+import { launchTestChromium, type TestChromium } from './testing/launch-test-chromium';
+import { dataset, texts, waitForTrue } from './testing/page-probes';
+import { offLoopback, watch, type PageWatch } from './testing/page-watch';
+
+const ARTIFACTS = join(__dirname, '../../../../dist/test-artifacts/dashboard');
+const CONTROLS = ['kill-switch', 'release', 'resume'] as const;
+const control = (name: string) => `#risk-controls button[name="${name}"]`;
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+let browser: TestChromium;
+let dir: string;
+let platform: Platform;
+let api: string;
+const keys = { admin: '', trade: '' };
+const keyIds = { admin: '', trade: '' };
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchTestChromium();
+  dir = mkdtempSync(join(tmpdir(), 'rrr-dashboard-controls-e2e-'));
+  const sqlitePath = join(dir, 'rrr.db');
+  const config = loadConfig({ env: {}, configDir: dir, overrides: { server: { port: 0 }, database: { sqlitePath } } });
+  const db = await openDatabase({ sqlitePath });
+  try {
+    // As `rrr api-key create --scope admin|trade` would, before the platform starts.
+    const store = new ApiKeyStore(db);
+    for (const scope of ['admin', 'trade'] as const) {
+      const created = await store.create({ name: `dashboard-${scope}`, scope });
+      keys[scope] = created.token;
+      keyIds[scope] = created.key.id;
+    }
+  } finally {
+    await db.close();
+  }
+  // A fast live feed: the paper exchange has a price for the limit orders within a second. The engaged kill switch is
+  // logged as a CRITICAL alert (level error), which is what these tests do on purpose.
+  platform = createPlatform(config, createLogger({ level: 'fatal' }), {
+    api: { security: { rateLimit: false } },
+    liveFeed: { tickMs: 200 },
+  });
+  await platform.start();
+  api = `${platform.url()}/api/v1`;
+}, 60_000);
+
+afterAll(async () => {
+  await platform?.stop();
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// A test that fails half-way must not leave trading stopped for the next one.
+afterEach(async () => {
+  if (platform === undefined || !(await breakerFromApi()).killSwitch.engaged) return;
+  const released = await callApi(`${api}/risk/kill-switch/release`, { method: 'POST', key: keys.admin, body: {} });
+  expect(released.status).toBe(200);
+});
+
+/** What the API itself says, independent of the page. */
+async function breakerFromApi(): Promise<CircuitBreakerView> {
+  const answer = await callApi<CircuitBreakerView>(`${api}/risk/circuit-breaker`);
+  expect(answer.status).toBe(200);
+  return answer.body;
+}
+
+async function placeRestingOrder(): Promise<Order> {
+  // A buy far below the market: it rests until cancelled.
+  const placed = await callApi<Order>(`${api}/orders`, {
+    method: 'POST',
+    key: keys.trade,
+    body: { symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: 0.01, price: 1 },
+  });
+  expect(placed.status).toBe(201);
+  expect(placed.body.status).toBe('accepted');
+  return placed.body;
+}
+
+interface OpenedPage {
+  page: Page;
+  watched: PageWatch;
+  /** `METHOD path` of every request that carried an Authorization header. */
+  authorized: string[];
+}
+
+async function openDashboard(): Promise<OpenedPage> {
+  const page = await browser.context.newPage();
+  const watched = watch(page);
+  const authorized: string[] = [];
+  page.on('request', (request) => {
+    if (request.headers()['authorization'] !== undefined)
+      authorized.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  await page.goto(`${platform.url()}/`);
+  await page.waitForSelector('#risk-controls[data-state="ready"][data-breaker="armed"]');
+  await page.waitForSelector('#orders[data-state="ready"]');
+  return { page, watched, authorized };
+}
+
+async function enterKey(page: Page, key: string): Promise<void> {
+  await page.fill('#api-key input[name="api-key"]', key);
+  await page.click('#api-key button[name="use"]');
+  await page.waitForSelector('#api-key[data-key="set"]');
+}
+
+function controlStates(page: Page): Promise<{ name: string; disabled: boolean; title: string }[]> {
+  return page.$$eval('#risk-controls button', (buttons) =>
+    buttons.map((b) => ({
+      name: b.getAttribute('name') ?? '',
+      disabled: b.hasAttribute('disabled'),
+      title: b.getAttribute('title') ?? '',
+    })),
+  );
+}
+
+function expectCleanPage(watched: PageWatch): void {
+  expect(watched.pageErrors).toEqual([]);
+  expect(offLoopback(watched)).toEqual([]);
+}
+
+describe('the dashboard’s risk controls and order cancel, against the real platform in Chromium', () => {
+  it('disables every control without a key, keeps an entered key in sessionStorage only, and forgets it', async () => {
+    const order = await placeRestingOrder();
+    const { page, watched, authorized } = await openDashboard();
+    expect(await page.getAttribute('#api-key', 'data-key')).toBe('unset');
+    expect(await page.textContent('#api-key .api-key-state')).toBe('no key: controls disabled');
+    const needsAdminKey = 'needs an API key with admin scope: enter one under "API key" at the top';
+    expect(await controlStates(page)).toEqual(CONTROLS.map((name) => ({ name, disabled: true, title: needsAdminKey })));
+    expect(await page.isDisabled('#risk-controls input[name="flatten"]')).toBe(true);
+    const cancel = `#orders tr[data-key="${order.id}"] button[name="cancel"]`;
+    await page.waitForSelector(cancel);
+    expect(await page.isDisabled(cancel)).toBe(true);
+    expect(await page.getAttribute(cancel, 'title')).toBe(
+      'needs an API key with trade scope: enter one under "API key" at the top',
+    );
+
+    // A mistyped key is refused in the page, saying what a key looks like; nothing is kept.
+    await page.fill('#api-key input[name="api-key"]', 'rrr_not-a-key');
+    await page.click('#api-key button[name="use"]');
+    await page.waitForSelector('#api-key .api-key-problem:not([hidden])');
+    expect(await page.textContent('#api-key .api-key-problem')).toContain('API key: not a platform key');
+    expect(await page.getAttribute('#api-key', 'data-key')).toBe('unset');
+
+    await enterKey(page, keys.admin);
+    expect(await page.textContent('#api-key .api-key-state')).toBe(`key ${keyIds.admin} in use`);
+    expect(await page.isHidden('#api-key .api-key-problem')).toBe(true);
+    // The field is emptied; the key is in this tab's sessionStorage, not in localStorage nor the URL.
+    expect(await page.inputValue('#api-key input[name="api-key"]')).toBe('');
+    expect(await page.evaluate<string | null>(`sessionStorage.getItem('rrr.dashboard.apiKey')`)).toBe(keys.admin);
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
+    expect(page.url()).not.toContain(keys.admin);
+    expect(await page.isEnabled(control('kill-switch'))).toBe(true);
+    expect(await page.isEnabled('#risk-controls input[name="flatten"]')).toBe(true);
+    expect(await page.isEnabled(cancel)).toBe(true);
+
+    // A reload of the tab keeps it; "Forget" drops it and disables the controls again.
+    await page.reload();
+    await page.waitForSelector('#risk-controls[data-state="ready"]');
+    await page.waitForSelector('#api-key[data-key="set"]');
+    expect(await page.isEnabled(control('kill-switch'))).toBe(true);
+    await page.click('#api-key button[name="forget"]');
+    await page.waitForSelector('#api-key[data-key="unset"]');
+    expect(await page.evaluate<string | null>(`sessionStorage.getItem('rrr.dashboard.apiKey')`)).toBeNull();
+    expect((await controlStates(page)).every((c) => c.disabled && c.title === needsAdminKey)).toBe(true);
+    expect(await page.isDisabled(cancel)).toBe(true);
+
+    // No call was made with the key: reads never carry it, and nothing was sent.
+    expect(authorized).toEqual([]);
+    expect(watched.consoleErrors).toEqual([]);
+    expectCleanPage(watched);
+    // Leaves no working order behind for the kill switch's count in the next test to depend on.
+    expect((await callApi(`${api}/orders/${order.id}`, { method: 'DELETE', key: keys.trade })).status).toBe(200);
+    await page.close();
+  }, 40_000);
+
+  it('with an admin key, engages the kill switch in two clicks (flattening) and releases it, as the API confirms', async () => {
+    const resting = await placeRestingOrder();
+    const { page, watched, authorized } = await openDashboard();
+    await enterKey(page, keys.admin);
+    // Nothing to release or resume yet; the kill switch is available.
+    const states = Object.fromEntries((await controlStates(page)).map((c) => [c.name, c]));
+    expect(states['kill-switch']?.disabled).toBe(false);
+    expect(states['release']).toMatchObject({ disabled: true, title: 'the kill switch is not engaged' });
+    expect(states['resume']).toMatchObject({
+      disabled: true,
+      title: 'the circuit breaker is armed: trading is not halted',
+    });
+
+    // One click only arms the button, and it disarms by itself after 5 s.
+    await page.click(control('kill-switch'));
+    expect(await page.textContent(control('kill-switch'))).toBe('Confirm kill switch');
+    expect(await page.getAttribute(control('kill-switch'), 'data-armed')).toBe('true');
+    await page.waitForSelector(`${control('kill-switch')}:not([data-armed])`, { timeout: 7_000 });
+    expect(await page.textContent(control('kill-switch'))).toBe('Kill switch');
+    expect((await breakerFromApi()).killSwitch.engaged).toBe(false);
+
+    await page.check('#risk-controls input[name="flatten"]');
+    await page.click(control('kill-switch'));
+    await page.click(control('kill-switch'));
+    await page.waitForSelector('#risk-controls[data-kill-switch="engaged"]');
+    const engaged = (await breakerFromApi()).killSwitch;
+    expect(engaged).toMatchObject({
+      engaged: true,
+      flatten: true,
+      reason: 'engaged from the dashboard',
+      by: `dashboard-admin (${keyIds.admin})`,
+    });
+    expect((await callApi<Order>(`${api}/orders/${resting.id}`)).body.status).toBe('cancelled');
+    await page.waitForSelector('#risk-controls .control-outcome[data-kind="ok"]');
+    expect(await page.textContent('#risk-controls .control-outcome')).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Kill switch engaged: 1 order cancelled, 0 flatten orders submitted$/,
+    );
+    expect(await texts(page, '#risk-controls .control-state .control-value')).toEqual(['armed', 'engaged']);
+    expect(await page.textContent('#risk-controls .control-state:nth-child(2) .control-detail')).toContain(
+      `by dashboard-admin (${keyIds.admin}): engaged from the dashboard (flattened)`,
+    );
+    // The cancelled order's row followed, and lost its button.
+    await waitForTrue(
+      page,
+      `document.querySelector('#orders tr[data-key="${resting.id}"]').textContent.includes('cancelled')`,
+    );
+    expect(await page.$(`#orders tr[data-key="${resting.id}"] button`)).toBeNull();
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-kill-switch-engaged.png'), fullPage: true });
+
+    expect(await page.isEnabled(control('release'))).toBe(true);
+    await page.click(control('release'));
+    await page.waitForSelector('#risk-controls[data-kill-switch="released"]');
+    expect((await breakerFromApi()).killSwitch).toEqual({
+      engaged: false,
+      engagedAt: null,
+      by: null,
+      reason: null,
+      flatten: false,
+    });
+    await waitForTrue(
+      page,
+      `document.querySelector('#risk-controls .control-outcome').textContent.endsWith('Kill switch released: new exposure allowed again')`,
+    );
+    expect(await texts(page, '#risk-controls .control-state .control-value')).toEqual(['armed', 'released']);
+    expect(await page.isDisabled(control('release'))).toBe(true);
+
+    // The key went only with the two mutating calls.
+    expect(authorized).toEqual(['POST /api/v1/risk/kill-switch', 'POST /api/v1/risk/kill-switch/release']);
+    expect(watched.consoleErrors).toEqual([]);
+    expectCleanPage(watched);
+    await page.close();
+  }, 40_000);
+
+  it('with a key without admin scope, shows the API’s 403 message and the switch stays released', async () => {
+    const { page, watched } = await openDashboard();
+    await enterKey(page, keys.trade);
+    await page.click(control('kill-switch'));
+    await page.click(control('kill-switch'));
+    await page.waitForSelector('#risk-controls .control-outcome[data-kind="error"]');
+    // The same request from the test: the page must show the server's own words.
+    const refused = await callApi<ErrorBody>(`${api}/risk/kill-switch`, {
+      method: 'POST',
+      key: keys.trade,
+      body: { reason: 'engaged from the dashboard', flatten: false },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      `POST /api/v1/risk/kill-switch needs an API key with admin scope; key ${keyIds.trade} has trade scope`,
+    );
+    expect(await page.textContent('#risk-controls .control-outcome')).toContain(
+      `POST /api/v1/risk/kill-switch failed: 403 FORBIDDEN — ${refused.body.error.message}`,
+    );
+    expect((await breakerFromApi()).killSwitch.engaged).toBe(false);
+    expect((await dataset(page, '#risk-controls'))['killSwitch']).toBe('released');
+    // The browser's own line for the 403 answer is the only console error.
+    expect(watched.consoleErrors).toHaveLength(1);
+    expect(watched.consoleErrors[0]).toMatch(/^Failed to load resource: .* 403 \(Forbidden\)$/);
+    expectCleanPage(watched);
+    await page.close();
+  }, 20_000);
+
+  it('cancels a resting limit order from its row: the API reports it cancelled and the row shows it', async () => {
+    const order = await placeRestingOrder();
+    const { page, watched, authorized } = await openDashboard();
+    await enterKey(page, keys.trade);
+    const row = `#orders tr[data-key="${order.id}"]`;
+    await page.waitForSelector(`${row} button[name="cancel"]:not([disabled])`);
+    expect((await texts(page, `${row} td`)).slice(1, 5)).toEqual(['BTC-USD', 'buy', 'limit', '0.01']);
+    await page.click(`${row} button[name="cancel"]`);
+    await waitForTrue(page, `document.querySelector('${row}').textContent.includes('cancelled')`);
+    expect((await callApi<Order>(`${api}/orders/${order.id}`)).body.status).toBe('cancelled');
+    expect(await page.$(`${row} button`)).toBeNull();
+    expect(await page.getAttribute('#orders', 'data-state')).toBe('ready');
+    expect(authorized).toEqual([`DELETE /api/v1/orders/${order.id}`]);
+    expect(watched.consoleErrors).toEqual([]);
+    expectCleanPage(watched);
+    await page.close();
+  }, 20_000);
+});
