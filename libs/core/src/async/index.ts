@@ -11,6 +11,7 @@ export * from './batcher';
 export * from './resource-pool';
 export * from './bundled-worker-script';
 export * from './job-queue';
+export * from './job-heartbeat';
 export {
   checkOptions,
   isIntAtLeast,

@@ -186,6 +186,7 @@ export const DB_TABLES = {
       error: 'text',
       created_at: 'integer',
       finished_at: 'integer',
+      heartbeat_at: 'integer',
     },
   },
   backtest_trades: {

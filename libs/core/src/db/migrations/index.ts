@@ -5,6 +5,7 @@ import { apiKeysMigration } from './0004-api-keys';
 import { signalsMigration } from './0005-signals';
 import { dropBarsIntervalIndexMigration } from './0006-drop-bars-interval-index';
 import { optimizationRunsMigration } from './0007-optimization-runs';
+import { backtestRunHeartbeatsMigration } from './0008-backtest-run-heartbeats';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -18,4 +19,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   signalsMigration,
   dropBarsIntervalIndexMigration,
   optimizationRunsMigration,
+  backtestRunHeartbeatsMigration,
 ];

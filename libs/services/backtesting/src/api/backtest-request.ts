@@ -86,6 +86,11 @@ export interface BacktestDeps {
   signal?: AbortSignal;
   /** Hand the event loop back every this many replayed bars (a server's job runner); default never. */
   yieldEvery?: number;
+  /**
+   * Store the run with a heartbeat stamped at its start: for a runner that keeps stamping it while it works (the
+   * backtesting service), so a run whose process died can be told from a running one. Default false (the CLI).
+   */
+  heartbeat?: boolean;
 }
 
 /** A request with every default applied and every value checked and typed. */

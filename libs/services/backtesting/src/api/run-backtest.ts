@@ -68,23 +68,27 @@ export async function runBacktest(
   const createdAt = now();
   const db = deps.db;
   if (db !== undefined) {
-    await insertBacktestRun(db, {
-      id,
-      name: resolved.name,
-      strategy: settings.strategy,
-      parameters: settings.parameters,
-      symbols: settings.symbols,
-      interval: settings.interval,
-      startTs: settings.from,
-      endTs: settings.to,
-      initialCapital: settings.initialCapital,
-      finalEquity: null,
-      metrics: null,
-      status: 'running',
-      error: null,
-      createdAt,
-      finishedAt: null,
-    });
+    await insertBacktestRun(
+      db,
+      {
+        id,
+        name: resolved.name,
+        strategy: settings.strategy,
+        parameters: settings.parameters,
+        symbols: settings.symbols,
+        interval: settings.interval,
+        startTs: settings.from,
+        endTs: settings.to,
+        initialCapital: settings.initialCapital,
+        finalEquity: null,
+        metrics: null,
+        status: 'running',
+        error: null,
+        createdAt,
+        finishedAt: null,
+      },
+      deps.heartbeat === true ? createdAt : undefined,
+    );
   }
   let outcome: SimulationOutcome;
   try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { BacktestRequest } from '../api/backtest-request';
 import { runBacktest } from '../api/run-backtest';
 import { bundledBarLoader } from '../data/bar-loader';
+import { insertBacktestRun, type BacktestRunRecord } from '../storage/backtest-run-store';
 import { validationProblemsOf } from '../testing/validation-problems-of';
 import type { BacktestJob } from './backtest-job';
 import { createBacktestingService, type BacktestingService } from './create-backtesting-service';
@@ -212,10 +213,74 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
     await later.stop();
   });
 
+  it('stamps the stored run of a running replay alive while it works', async () => {
+    const service = build({ yieldEvery: 1, heartbeatMs: 10 });
+    await service.start();
+    const job = await service.submit({ ...SMA_2010S, from: '2000-01-01' });
+    const stamps = new Set<number>();
+    let createdAt = 0;
+    while (service.job(job.id).status === 'running') {
+      const row = await db.queryOne<{ created_at: number; heartbeat_at: number | null }>(
+        'SELECT created_at, heartbeat_at FROM backtest_runs WHERE id = ?',
+        [job.id],
+      );
+      if (row?.heartbeat_at != null) {
+        createdAt = row.created_at;
+        stamps.add(row.heartbeat_at);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await service.stop();
+    expect(service.job(job.id).status).toBe('completed');
+    // Inserted with a first stamp, then stamped again while the replay ran.
+    expect(stamps.has(createdAt)).toBe(true);
+    expect(Math.max(...stamps)).toBeGreaterThan(createdAt);
+  });
+
+  it('ends the stored runs of a process that died as interrupted when runs are read; CLI runs keep their state', async () => {
+    const run = (id: string): BacktestRunRecord => ({
+      id,
+      name: null,
+      strategy: 'sma-cross',
+      parameters: { fast: 20, slow: 50 },
+      symbols: ['SPX'],
+      interval: '1d',
+      startTs: Date.UTC(2010, 0, 1),
+      endTs: Date.UTC(2019, 11, 31),
+      initialCapital: 100_000,
+      finalEquity: null,
+      metrics: null,
+      status: 'running',
+      error: null,
+      createdAt: Date.now() - 60_000,
+      finishedAt: null,
+    });
+    const lastHeard = Date.now() - 60_000;
+    await insertBacktestRun(db, run('dead-service-run'), lastHeard);
+    await insertBacktestRun(db, run('cli-run'));
+    await insertBacktestRun(db, run('live-service-run'), Date.now());
+    const service = build({ heartbeatMs: 1_000 });
+
+    const listed = await service.listRuns({ limit: 1_000 });
+    const statusOf = (id: string) => listed.find((r) => r.id === id)?.status;
+    expect([statusOf('dead-service-run'), statusOf('cli-run'), statusOf('live-service-run')]).toEqual([
+      'failed',
+      'running',
+      'running',
+    ]);
+    const { run: dead } = await service.getRun('dead-service-run');
+    expect(dead.error).toBe(
+      `interrupted: the process running it stopped (last heard of at ${new Date(lastHeard).toISOString()})`,
+    );
+    expect(dead.finishedAt).toBeGreaterThan(lastHeard);
+    expect(await service.progress('dead-service-run')).toMatchObject({ status: 'failed', error: dead.error });
+    await db.execute("DELETE FROM backtest_runs WHERE id IN ('dead-service-run', 'cli-run', 'live-service-run')");
+  });
+
   it('checks its config, naming each bad field', () => {
     const error = (() => {
       try {
-        build({ concurrency: 0, yieldEvery: 1.5 });
+        build({ concurrency: 0, yieldEvery: 1.5, heartbeatMs: 0 });
       } catch (caught) {
         return caught;
       }
@@ -225,6 +290,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
     expect((error as ConfigError).problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
       'concurrency: must be an integer from 1 to 64',
       'yieldEvery: must be an integer from 1 to 1000000',
+      'heartbeatMs: must be an integer from 10 to 600000',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   JobQueue,
   resolveIntegerOptions,
+  STALE_AFTER_HEARTBEATS,
   systemClock,
   type Clock,
   type Database,
@@ -21,8 +22,10 @@ import type { BacktestProgress } from '../api/backtest-progress';
 import { runBacktest } from '../api/run-backtest';
 import { defaultBarLoader, type BarLoader } from '../data/bar-loader';
 import {
+  interruptStaleBacktestRuns,
   listBacktestRuns,
   loadBacktestRun,
+  stampBacktestRuns,
   type BacktestRunRecord,
   type StoredTrade,
 } from '../storage/backtest-run-store';
@@ -54,6 +57,11 @@ export interface BacktestingServiceConfig {
   yieldEvery?: number;
   /** Finished jobs remembered for progress queries (older ones are answered from the stored run); default 1,000. */
   keepFinishedJobs?: number;
+  /**
+   * How often the stored runs of running jobs are stamped alive; a stored run of a service not stamped for three
+   * intervals belonged to a process that died and is ended as failed (interrupted) when runs are read. Default 5,000.
+   */
+  heartbeatMs?: number;
 }
 
 /** A job's progress as the API reports it; runs known only from the database have no bar counts. */
@@ -90,6 +98,7 @@ function checkConfig(config: BacktestingServiceConfig) {
     maxQueued: { fallback: 100, min: 0, max: 100_000 },
     yieldEvery: { fallback: 250, min: 1, max: 1_000_000 },
     keepFinishedJobs: { fallback: 1_000, min: 0, max: 1_000_000 },
+    heartbeatMs: { fallback: 5_000, min: 10, max: 600_000 },
   });
 }
 
@@ -100,6 +109,8 @@ function checkConfig(config: BacktestingServiceConfig) {
  * live services on the same thread keep answering. Runs are stored exactly as `rrr backtest` stores them (the
  * completed run and its round trips in one transaction), with the job's id as the run's id. `stop` drops the queue
  * and aborts running replays, waiting until each has marked its stored run failed: nothing is left half-written.
+ * While a replay runs its stored run is stamped alive every `heartbeatMs`; reads first end as failed (interrupted)
+ * the runs whose process died, so none shows as running forever.
  */
 export function createBacktestingService(
   deps: BacktestingServiceDeps,
@@ -113,9 +124,18 @@ export function createBacktestingService(
     loader,
     now: () => clock.now(),
     yieldEvery: settings.yieldEvery,
+    heartbeat: true,
     ...(config.backtest === undefined ? {} : { config: config.backtest }),
     ...(config.riskLimits === undefined ? {} : { riskLimits: config.riskLimits }),
     ...(deps.predict === undefined ? {} : { predict: deps.predict }),
+  };
+
+  const staleAfterMs = STALE_AFTER_HEARTBEATS * settings.heartbeatMs;
+  let heartbeat: NodeJS.Timeout | undefined;
+  /** Ends the stored runs of dead processes before a read, so the read shows them as they really stand. */
+  const settleStaleRuns = () => {
+    const now = clock.now();
+    return interruptStaleBacktestRuns(deps.db, now - staleAfterMs, now);
   };
 
   const queue = new JobQueue<BacktestJob>({
@@ -151,9 +171,22 @@ export function createBacktestingService(
   return {
     async start() {
       queue.start();
+      heartbeat = setInterval(() => {
+        const running = queue
+          .list()
+          .filter((job) => job.status === 'running')
+          .map((job) => job.id);
+        stampBacktestRuns(deps.db, running, clock.now()).catch((error: unknown) =>
+          deps.logger?.warn({ err: error }, 'could not stamp the running backtests'),
+        );
+      }, settings.heartbeatMs);
+      heartbeat.unref();
     },
 
-    stop: () => queue.stop(),
+    async stop() {
+      clearInterval(heartbeat);
+      await queue.stop();
+    },
 
     health(): HealthReport {
       return { status: queue.started ? 'up' : 'down', details: { ...queue.healthDetails() } };
@@ -180,6 +213,7 @@ export function createBacktestingService(
           ...(job.error === undefined ? {} : { error: job.error }),
         };
       }
+      await settleStaleRuns();
       const { run } = await loadBacktestRun(deps.db, id);
       return {
         id,
@@ -193,7 +227,13 @@ export function createBacktestingService(
 
     cancel: (id) => queue.cancel(id),
 
-    listRuns: (filter) => listBacktestRuns(deps.db, filter),
-    getRun: (id) => loadBacktestRun(deps.db, id),
+    async listRuns(filter) {
+      await settleStaleRuns();
+      return listBacktestRuns(deps.db, filter);
+    },
+    async getRun(id) {
+      await settleStaleRuns();
+      return loadBacktestRun(deps.db, id);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, type Database, type DbInsertRow } from '@rrr/core';
+import { interruptedJobError, NotFoundError, type Database, type DbInsertRow } from '@rrr/core';
 import type { RoundTrip, TradeDirection, TradeExitReason } from '../engine/round-trip-ledger';
 import type { PerformanceMetrics } from '../metrics/performance-metrics';
 
@@ -53,8 +53,11 @@ export interface StoredTrade {
   exitReason: TradeExitReason;
 }
 
-/** Inserts the run as `running` (so a long run is visible while it works). */
-export async function insertBacktestRun(db: Database, run: BacktestRunRecord): Promise<void> {
+/**
+ * Inserts the run as `running` (so a long run is visible while it works). `heartbeatAt`: the run's owner will keep
+ * stamping it alive (stampBacktestRuns), so it can be told from a run whose process died; a CLI run has none.
+ */
+export async function insertBacktestRun(db: Database, run: BacktestRunRecord, heartbeatAt?: number): Promise<void> {
   const row: DbInsertRow<'backtest_runs'> = {
     id: run.id,
     name: run.name,
@@ -71,8 +74,39 @@ export async function insertBacktestRun(db: Database, run: BacktestRunRecord): P
     error: run.error,
     created_at: run.createdAt,
     finished_at: run.finishedAt,
+    heartbeat_at: heartbeatAt ?? null,
   };
   await db.insertMany('backtest_runs', [row]);
+}
+
+/** Stamps the owner's running runs alive at `now`. */
+export async function stampBacktestRuns(db: Database, ids: readonly string[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(
+    `UPDATE backtest_runs SET heartbeat_at = ? WHERE status = 'running' AND id IN (${ids.map(() => '?').join(', ')})`,
+    [now, ...ids],
+  );
+}
+
+/**
+ * Ends as failed (interrupted) every running run whose heartbeat is older than `staleBefore`: their process died.
+ * Runs without a heartbeat (the CLI's) are left alone. Returns how many were ended.
+ */
+export async function interruptStaleBacktestRuns(db: Database, staleBefore: number, now: number): Promise<number> {
+  const stale = await db.query<{ id: string; heartbeat_at: number | string }>(
+    "SELECT id, heartbeat_at FROM backtest_runs WHERE status = 'running' AND heartbeat_at < ?",
+    [staleBefore],
+  );
+  let ended = 0;
+  for (const row of stale) {
+    // Checked again in the update: the owner may have stamped it, or another reader ended it, meanwhile.
+    const { rowCount } = await db.execute(
+      "UPDATE backtest_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running' AND heartbeat_at < ?",
+      [interruptedJobError(Number(row.heartbeat_at)), now, row.id, staleBefore],
+    );
+    ended += rowCount;
+  }
+  return ended;
 }
 
 /** Completes a run: its metrics, final equity and every round trip, in one transaction. */

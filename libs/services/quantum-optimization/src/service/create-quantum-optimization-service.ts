@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import {
+  interruptedJobError,
   JobQueue,
   NotFoundError,
+  STALE_AFTER_HEARTBEATS,
   resolveIntegerOptions,
   systemClock,
   ValidationError,
@@ -89,7 +91,7 @@ export function createQuantumOptimizationService(
   const settings = checkConfig(config);
   const clock = deps.clock ?? systemClock;
   const store = new OptimizationRunStore(deps.db);
-  const staleAfterMs = 3 * settings.heartbeatMs;
+  const staleAfterMs = STALE_AFTER_HEARTBEATS * settings.heartbeatMs;
   // One chain of writes, so the stored rows follow the status changes in order; a failed write is logged and the
   // job goes on (the next change writes the whole row again).
   let writes: Promise<void> = Promise.resolve();
@@ -106,7 +108,7 @@ export function createQuantumOptimizationService(
     if (job.status !== 'queued' && job.status !== 'running') return job;
     const now = clock.now();
     if (heartbeatAt >= now - staleAfterMs) return job;
-    const error = `interrupted: the process running it stopped (last heard of at ${new Date(heartbeatAt).toISOString()})`;
+    const error = interruptedJobError(heartbeatAt);
     if (await store.markInterrupted(job.id, now - staleAfterMs, now, error)) {
       return { ...job, status: 'failed', error, finishedAt: now };
     }
