@@ -1,11 +1,15 @@
 import {
+  barFromRow,
+  BAR_ROW_COLUMNS,
   INTERVALS,
   ValidationError,
   isInterval,
   isUniqueViolation,
   type Bar,
+  type BarRow,
   type Database,
   type DatabaseSession,
+  type DbInsertRow,
   type FieldProblem,
   type Interval,
 } from '@rrr/core';
@@ -33,20 +37,6 @@ export interface StoredSeries {
   lastTs: number;
 }
 
-interface BarRow {
-  symbol: string;
-  interval: Interval;
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: number | null;
-}
-
-const BAR_COLUMNS = 'symbol, interval, ts, open, high, low, close, volume, vwap, trades';
 const UPSERT = {
   onConflict: {
     target: ['symbol', 'interval', 'ts'],
@@ -55,22 +45,6 @@ const UPSERT = {
 } as const;
 const BASE_COLUMNS = ['symbol', 'interval', 'ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const MAX_PAGE_SIZE = 10_000;
-
-function toBar(row: BarRow): Bar {
-  const bar: Bar = {
-    symbol: row.symbol,
-    interval: row.interval,
-    ts: Number(row.ts),
-    open: row.open,
-    high: row.high,
-    low: row.low,
-    close: row.close,
-    volume: row.volume,
-  };
-  if (row.vwap !== null && row.vwap !== undefined) bar.vwap = row.vwap;
-  if (row.trades !== null && row.trades !== undefined) bar.trades = Number(row.trades);
-  return bar;
-}
 
 function checkQuery(query: BarQuery, limit?: number): void {
   const problems: FieldProblem[] = [];
@@ -125,7 +99,7 @@ export class BarStore {
         if (!isUniqueViolation(err)) throw err;
       }
     }
-    const rows = new Array<BarRow>(bars.length);
+    const rows = new Array<DbInsertRow<'bars'>>(bars.length);
     for (let i = 0; i < bars.length; i++) {
       const b = bars[i];
       rows[i] = {
@@ -196,11 +170,11 @@ export class BarStore {
     const limit = query.limit ?? 1_000;
     checkQuery(query, limit);
     const { where, params } = rangeSql(query);
-    const rows = await this.db.query<BarRow>(`SELECT ${BAR_COLUMNS} FROM bars WHERE ${where} ORDER BY ts LIMIT ?`, [
+    const rows = await this.db.query<BarRow>(`SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where} ORDER BY ts LIMIT ?`, [
       ...params,
       limit,
     ]);
-    const bars = rows.map(toBar);
+    const bars = rows.map(barFromRow);
     return bars.length === limit ? { bars, nextFrom: bars[bars.length - 1].ts + 1 } : { bars };
   }
 
@@ -209,11 +183,11 @@ export class BarStore {
     checkQuery(query);
     const { where, params } = rangeSql(query);
     for await (const rows of this.db.stream<BarRow>(
-      `SELECT ${BAR_COLUMNS} FROM bars WHERE ${where} ORDER BY ts`,
+      `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where} ORDER BY ts`,
       params,
       { batchSize },
     )) {
-      yield rows.map(toBar);
+      yield rows.map(barFromRow);
     }
   }
 
@@ -222,10 +196,10 @@ export class BarStore {
     checkQuery(query);
     const { where, params } = rangeSql(query);
     const rows = await session.query<BarRow>(
-      `SELECT ${BAR_COLUMNS} FROM bars WHERE ${where} ORDER BY ts DESC LIMIT ?`,
+      `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where} ORDER BY ts DESC LIMIT ?`,
       [...params, query.n],
     );
-    return rows.map(toBar).reverse();
+    return rows.map(barFromRow).reverse();
   }
 
   async count(query: BarQuery, session: DatabaseSession = this.db): Promise<number> {

@@ -1,17 +1,4 @@
-import type { Bar, Database, Interval } from '@rrr/core';
-
-interface BarRow {
-  symbol: string;
-  interval: string;
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: number | null;
-}
+import { barFromRow, BAR_ROW_COLUMNS, type Bar, type BarRow, type Database, type Interval } from '@rrr/core';
 
 /** Stored bars of one series in time order, optionally limited to open times within [from, to]. */
 export async function loadBarsFromDatabase(
@@ -32,20 +19,9 @@ export async function loadBarsFromDatabase(
   const order = query.newest === true ? 'DESC' : 'ASC';
   const limit = query.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.trunc(query.limit))}`;
   const rows = await db.query<BarRow>(
-    `SELECT symbol, interval, ts, open, high, low, close, volume, vwap, trades FROM bars WHERE ${where.join(' AND ')} ORDER BY ts ${order}${limit}`,
+    `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where.join(' AND ')} ORDER BY ts ${order}${limit}`,
     params,
   );
   if (query.newest === true) rows.reverse();
-  return rows.map((r) => ({
-    symbol: r.symbol,
-    interval: r.interval as Interval,
-    ts: r.ts,
-    open: r.open,
-    high: r.high,
-    low: r.low,
-    close: r.close,
-    volume: r.volume,
-    ...(r.vwap === null ? {} : { vwap: r.vwap }),
-    ...(r.trades === null ? {} : { trades: r.trades }),
-  }));
+  return rows.map(barFromRow);
 }
