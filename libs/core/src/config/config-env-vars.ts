@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { loadZod } from './load-zod';
 import type { FieldProblem } from '../errors';
 import { closestName } from './closest-name';
 import { setAtPath } from './config-paths';
@@ -35,18 +36,19 @@ export function toEnvSegment(key: string): string {
 
 /** Strips the wrappers that do not change what a value must look like (defaults, optionality, read-only). */
 function unwrapSchema(schema: z.ZodType): z.ZodType {
+  const zod = loadZod();
   let current: z.ZodType = schema;
   for (;;) {
     if (
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodPrefault ||
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodReadonly ||
-      current instanceof z.ZodNonOptional
+      current instanceof zod.ZodDefault ||
+      current instanceof zod.ZodPrefault ||
+      current instanceof zod.ZodOptional ||
+      current instanceof zod.ZodNullable ||
+      current instanceof zod.ZodReadonly ||
+      current instanceof zod.ZodNonOptional
     ) {
       current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodPipe) {
+    } else if (current instanceof zod.ZodPipe) {
       current = current.in as z.ZodType;
     } else {
       return current;
@@ -55,21 +57,23 @@ function unwrapSchema(schema: z.ZodType): z.ZodType {
 }
 
 function scalarKind(schema: z.ZodType): ConfigScalarKind {
-  if (schema instanceof z.ZodNumber) return 'number';
-  if (schema instanceof z.ZodBoolean) return 'boolean';
+  const zod = loadZod();
+  if (schema instanceof zod.ZodNumber) return 'number';
+  if (schema instanceof zod.ZodBoolean) return 'boolean';
   return 'string';
 }
 
 /** The object schema at a path of keys, or undefined when the path leaves the object tree. */
 export function objectSchemaAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodObject | undefined {
+  const zod = loadZod();
   let current = unwrapSchema(root);
   for (const key of path) {
-    if (!(current instanceof z.ZodObject) || typeof key !== 'string') return undefined;
+    if (!(current instanceof zod.ZodObject) || typeof key !== 'string') return undefined;
     const next = (current.shape as Record<string, z.ZodType | undefined>)[key];
     if (next === undefined) return undefined;
     current = unwrapSchema(next);
   }
-  return current instanceof z.ZodObject ? current : undefined;
+  return current instanceof zod.ZodObject ? current : undefined;
 }
 
 /**
@@ -77,18 +81,19 @@ export function objectSchemaAt(root: z.ZodType, path: readonly PropertyKey[]): z
  * joined with `_`. Throws when two paths would share a name, which only a schema change can cause.
  */
 export function deriveConfigEnvVars(schema: z.ZodObject, options: DeriveConfigEnvVarsOptions): ConfigEnvVar[] {
+  const zod = loadZod();
   const vars: ConfigEnvVar[] = [];
   const isSecret = options.isSecret ?? (() => false);
   const walk = (node: z.ZodObject, segments: readonly string[]): void => {
     for (const [key, child] of Object.entries(node.shape as Record<string, z.ZodType>)) {
       const childSegments = [...segments, key];
       const inner = unwrapSchema(child);
-      if (inner instanceof z.ZodObject) {
+      if (inner instanceof zod.ZodObject) {
         walk(inner, childSegments);
         continue;
       }
       const path = childSegments.join('.');
-      const list = inner instanceof z.ZodArray;
+      const list = inner instanceof zod.ZodArray;
       const base = {
         path,
         kind: list ? ('list' as const) : scalarKind(inner),

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { loadZod } from './load-zod';
 
 /*
  * Builders for config leaves. Every leaf carries the words of what it expects as its zod error, for the type check and
@@ -8,42 +9,42 @@ import { z } from 'zod';
 
 export function integerField(min: number, max: number) {
   const expected = `an integer ${min}..${max}`;
-  return z.int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+  return loadZod().int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
 }
 
 /** A share of equity or of a limit: strictly positive, at most 100 %. */
 export function fractionField() {
   const expected = 'a fraction in (0, 1]';
-  return z.number({ error: expected }).gt(0, { error: expected }).lte(1, { error: expected });
+  return loadZod().number({ error: expected }).gt(0, { error: expected }).lte(1, { error: expected });
 }
 
 export function numberField(min: number, max: number, bounds: { minExclusive?: boolean } = {}) {
   const expected = `a number in ${bounds.minExclusive ? '(' : '['}${min}, ${max}]`;
-  const base = z.number({ error: expected });
+  const base = loadZod().number({ error: expected });
   const lower = bounds.minExclusive ? base.gt(min, { error: expected }) : base.gte(min, { error: expected });
   return lower.lte(max, { error: expected });
 }
 
 export function positiveNumberField() {
   const expected = 'a number > 0';
-  return z.number({ error: expected }).gt(0, { error: expected });
+  return loadZod().number({ error: expected }).gt(0, { error: expected });
 }
 
 export function patternField(pattern: RegExp, expected: string) {
-  return z.string({ error: expected }).regex(pattern, { error: expected });
+  return loadZod().string({ error: expected }).regex(pattern, { error: expected });
 }
 
 export function enumField<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+  return loadZod().enum(values, { error: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
 }
 
 export function listField<T extends z.ZodType>(element: T, expected: string, minItems = 0) {
-  return z.array(element, { error: expected }).min(minItems, { error: expected });
+  return loadZod().array(element, { error: expected }).min(minItems, { error: expected });
 }
 
 /** A config section: unknown keys are errors (they are almost always typos), a missing section takes its defaults. */
 export function sectionField<T extends z.ZodRawShape>(shape: T) {
-  return z.strictObject(shape, { error: 'a mapping of settings' });
+  return loadZod().strictObject(shape, { error: 'a mapping of settings' });
 }
 
 interface OrderedFields {

@@ -3,5 +3,5 @@ import { platformConfigSchema, type PlatformConfig } from './platform-config-sch
 
 /** The built-in defaults alone (no file, no environment), deep-frozen: handy for tests and tools. */
 export function defaultPlatformConfig(): PlatformConfig {
-  return deepFreeze(platformConfigSchema.parse({}));
+  return deepFreeze(platformConfigSchema().parse({}));
 }

@@ -33,16 +33,18 @@ const ENV_PREFIX = 'RRR';
 const ENVIRONMENT_VAR = 'RRR_ENV';
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-const platformEnvVars: readonly ConfigEnvVar[] = Object.freeze(
-  deriveConfigEnvVars(platformConfigSchema, {
-    prefix: ENV_PREFIX,
-    isSecret: isSecretConfigPath,
-    aliases: Object.fromEntries(Object.entries(SECRET_ENV_ALIASES).map(([key, name]) => [`secrets.${key}`, name])),
-  }).map((v) => Object.freeze(v)),
-);
+let platformEnvVars: readonly ConfigEnvVar[] | undefined;
 
 /** Every environment variable the config reads, with the key it sets (for `--help` and docs). */
 export function configEnvVarNames(): readonly ConfigEnvVar[] {
+  // Derived on first use: the schema (and zod) load only when a config is read.
+  platformEnvVars ??= Object.freeze(
+    deriveConfigEnvVars(platformConfigSchema(), {
+      prefix: ENV_PREFIX,
+      isSecret: isSecretConfigPath,
+      aliases: Object.fromEntries(Object.entries(SECRET_ENV_ALIASES).map(([key, name]) => [`secrets.${key}`, name])),
+    }).map((v) => Object.freeze(v)),
+  );
   return platformEnvVars;
 }
 
@@ -85,7 +87,9 @@ function refuseSecrets(
     : [['secrets', secrets]];
   for (const [path, value] of entries) {
     if (value === undefined) continue;
-    const names = platformEnvVars.filter((v) => v.path === path).map((v) => v.name);
+    const names = configEnvVarNames()
+      .filter((v) => v.path === path)
+      .map((v) => v.name);
     const instead = names.length === 0 ? '' : ` (set ${names.join(' or ')})`;
     problems.push({
       field: path,
@@ -126,7 +130,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PlatformConfig {
     });
   }
 
-  const envLayer = readConfigEnv(env, platformEnvVars, { prefix: ENV_PREFIX, ignore: [ENVIRONMENT_VAR] });
+  const envLayer = readConfigEnv(env, configEnvVarNames(), { prefix: ENV_PREFIX, ignore: [ENVIRONMENT_VAR] });
   problems.push(...envLayer.problems);
   applyConfigLayer(input, envLayer.values, (path) => envLayer.sources.get(path) ?? 'environment');
 
@@ -139,8 +143,8 @@ export function loadConfig(options: LoadConfigOptions = {}): PlatformConfig {
     }
   }
 
-  const parsed = platformConfigSchema.safeParse(input.values);
-  if (!parsed.success) problems.push(...describeConfigIssues(parsed.error.issues, input, platformConfigSchema));
+  const parsed = platformConfigSchema().safeParse(input.values);
+  if (!parsed.success) problems.push(...describeConfigIssues(parsed.error.issues, input, platformConfigSchema()));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(structuredClone(parsed.data));
 }

@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { DEFAULT_QUOTE_CURRENCY, isValidSymbol } from '../domain/symbol';
 import { LOG_LEVELS } from '../logging/log-level';
+import { loadZod } from './load-zod';
 import {
   enumField,
   fractionField,
@@ -16,160 +17,178 @@ import {
 export const PLATFORM_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type PlatformEnvironment = (typeof PLATFORM_ENVIRONMENTS)[number];
 
-const MINUTE_MS = 60_000;
+/** Builds the schema (zod loads here, on first use: see load-zod.ts). */
+function buildPlatformConfigSchema() {
+  const MINUTE_MS = 60_000;
 
-const serverSchema = sectionField({
-  host: patternField(/^\S+$/, 'a host name or IP address').default('127.0.0.1'),
-  // 0 asks the OS for a free port (tests, several instances on one machine); the bound URL is logged at start.
-  port: integerField(0, 65535).default(3000),
-  corsOrigins: listField(
-    patternField(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://example.com:8080 (no path) or *'),
-    'a list of origins',
-  ).default(() => []),
-});
+  const serverSchema = sectionField({
+    host: patternField(/^\S+$/, 'a host name or IP address').default('127.0.0.1'),
+    // 0 asks the OS for a free port (tests, several instances on one machine); the bound URL is logged at start.
+    port: integerField(0, 65535).default(3000),
+    corsOrigins: listField(
+      patternField(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://example.com:8080 (no path) or *'),
+      'a list of origins',
+    ).default(() => []),
+  });
 
-const databaseSchema = sectionField({
-  /** When set, PostgreSQL replaces the embedded SQLite database. */
-  url: patternField(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// or postgresql:// URL').optional(),
-  sqlitePath: patternField(/\S/, 'a file path (or :memory:)').default('data/rrr.db'),
-  busyTimeoutMs: integerField(0, 10 * MINUTE_MS).default(5000),
-  poolMax: integerField(1, 1000).default(10),
-});
+  const databaseSchema = sectionField({
+    /** When set, PostgreSQL replaces the embedded SQLite database. */
+    url: patternField(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// or postgresql:// URL').optional(),
+    sqlitePath: patternField(/\S/, 'a file path (or :memory:)').default('data/rrr.db'),
+    busyTimeoutMs: integerField(0, 10 * MINUTE_MS).default(5000),
+    poolMax: integerField(1, 1000).default(10),
+  });
 
-const busSchema = sectionField({
-  kind: enumField(['memory', 'nats']).default('memory'),
-  natsUrl: patternField(/^(nats|tls|ws|wss):\/\/\S+$/, 'a nats://, tls://, ws:// or wss:// URL').default(
-    'nats://127.0.0.1:4222',
-  ),
-  // JetStream rejects stream names with whitespace, dots, wildcards or path separators.
-  stream: patternField(/^[A-Za-z0-9_-]{1,64}$/, 'a stream name of 1-64 letters, digits, _ or -').default('RRR'),
-  // Topic `bar` travels as subject `<prefix>.bar`; two platforms on one NATS server keep apart with distinct prefixes.
-  prefix: patternField(
-    /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
-    'dot-separated tokens of letters, digits, _ or - (no wildcards)',
-  ).default('rrr'),
-});
+  const busSchema = sectionField({
+    kind: enumField(['memory', 'nats']).default('memory'),
+    natsUrl: patternField(/^(nats|tls|ws|wss):\/\/\S+$/, 'a nats://, tls://, ws:// or wss:// URL').default(
+      'nats://127.0.0.1:4222',
+    ),
+    // JetStream rejects stream names with whitespace, dots, wildcards or path separators.
+    stream: patternField(/^[A-Za-z0-9_-]{1,64}$/, 'a stream name of 1-64 letters, digits, _ or -').default('RRR'),
+    // Topic `bar` travels as subject `<prefix>.bar`; two platforms on one NATS server keep apart with distinct prefixes.
+    prefix: patternField(
+      /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+      'dot-separated tokens of letters, digits, _ or - (no wildcards)',
+    ).default('rrr'),
+  });
 
-const loggingSchema = sectionField({
-  level: enumField(LOG_LEVELS).default('info'),
-});
+  const loggingSchema = sectionField({
+    level: enumField(LOG_LEVELS).default('info'),
+  });
 
-const riskSchema = sectionField({
-  maxPositionPct: fractionField().default(0.2),
-  maxOpenPositions: integerField(1, 10_000).default(10),
-  dailyLossLimitPct: fractionField().default(0.05),
-  dailyLossWarnPct: fractionField().default(0.03),
-  weeklyLossLimitPct: fractionField().default(0.1),
-  monthlyLossLimitPct: fractionField().default(0.2),
-  maxDrawdownPct: fractionField().default(0.15),
-  maxLeverage: numberField(0, 100, { minExclusive: true }).default(2),
-  maxConcentrationPct: fractionField().default(0.3),
-  maxVar95Pct: fractionField().default(0.1),
-  // Annualised volatility; crypto routinely exceeds 100 %, so this is not a fraction of 1.
-  maxVolatility: numberField(0, 10, { minExclusive: true }).default(0.25),
-  /** Fat-finger guard in quote currency, independent of equity; the legacy system had none. */
-  maxOrderNotional: positiveNumberField().default(1_000_000),
-  /** An alert is CRITICAL once the measured value exceeds this multiple of its limit. */
-  criticalMultiplier: numberField(1, 10, { minExclusive: true }).default(1.5),
-  alertCooldownMs: integerField(0, 24 * 60 * MINUTE_MS).default(15 * MINUTE_MS),
-  circuitBreakerResetUtc: patternField(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day HH:MM').default('00:00'),
-}).superRefine((risk, ctx) => {
-  requireOrdered(risk, ctx, { section: 'risk', low: 'dailyLossWarnPct', high: 'dailyLossLimitPct' });
-  requireOrdered(risk, ctx, { section: 'risk', low: 'dailyLossLimitPct', high: 'weeklyLossLimitPct' });
-  requireOrdered(risk, ctx, { section: 'risk', low: 'weeklyLossLimitPct', high: 'monthlyLossLimitPct' });
-});
+  const riskSchema = sectionField({
+    maxPositionPct: fractionField().default(0.2),
+    maxOpenPositions: integerField(1, 10_000).default(10),
+    dailyLossLimitPct: fractionField().default(0.05),
+    dailyLossWarnPct: fractionField().default(0.03),
+    weeklyLossLimitPct: fractionField().default(0.1),
+    monthlyLossLimitPct: fractionField().default(0.2),
+    maxDrawdownPct: fractionField().default(0.15),
+    maxLeverage: numberField(0, 100, { minExclusive: true }).default(2),
+    maxConcentrationPct: fractionField().default(0.3),
+    maxVar95Pct: fractionField().default(0.1),
+    // Annualised volatility; crypto routinely exceeds 100 %, so this is not a fraction of 1.
+    maxVolatility: numberField(0, 10, { minExclusive: true }).default(0.25),
+    /** Fat-finger guard in quote currency, independent of equity; the legacy system had none. */
+    maxOrderNotional: positiveNumberField().default(1_000_000),
+    /** An alert is CRITICAL once the measured value exceeds this multiple of its limit. */
+    criticalMultiplier: numberField(1, 10, { minExclusive: true }).default(1.5),
+    alertCooldownMs: integerField(0, 24 * 60 * MINUTE_MS).default(15 * MINUTE_MS),
+    circuitBreakerResetUtc: patternField(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day HH:MM').default('00:00'),
+  }).superRefine((risk, ctx) => {
+    requireOrdered(risk, ctx, { section: 'risk', low: 'dailyLossWarnPct', high: 'dailyLossLimitPct' });
+    requireOrdered(risk, ctx, { section: 'risk', low: 'dailyLossLimitPct', high: 'weeklyLossLimitPct' });
+    requireOrdered(risk, ctx, { section: 'risk', low: 'weeklyLossLimitPct', high: 'monthlyLossLimitPct' });
+  });
 
-const paperSchema = sectionField({
-  takerFeeRate: numberField(0, 0.1).default(0.001),
-  // Negative maker fees are rebates, which some venues pay.
-  makerFeeRate: numberField(-0.01, 0.1).default(0.001),
-  slippageBps: numberField(0, 1000).default(5),
-  latencyMinMs: integerField(0, MINUTE_MS).default(10),
-  latencyMaxMs: integerField(0, MINUTE_MS).default(50),
-  initialCash: positiveNumberField().default(100_000),
-  quoteCurrency: patternField(/^[A-Z]{3,5}$/, 'an upper-case currency code such as USD or USDT').default(
-    DEFAULT_QUOTE_CURRENCY,
-  ),
-}).superRefine((paper, ctx) => {
-  requireOrdered(paper, ctx, { section: 'paper', low: 'latencyMinMs', high: 'latencyMaxMs' });
-});
+  const paperSchema = sectionField({
+    takerFeeRate: numberField(0, 0.1).default(0.001),
+    // Negative maker fees are rebates, which some venues pay.
+    makerFeeRate: numberField(-0.01, 0.1).default(0.001),
+    slippageBps: numberField(0, 1000).default(5),
+    latencyMinMs: integerField(0, MINUTE_MS).default(10),
+    latencyMaxMs: integerField(0, MINUTE_MS).default(50),
+    initialCash: positiveNumberField().default(100_000),
+    quoteCurrency: patternField(/^[A-Z]{3,5}$/, 'an upper-case currency code such as USD or USDT').default(
+      DEFAULT_QUOTE_CURRENCY,
+    ),
+  }).superRefine((paper, ctx) => {
+    requireOrdered(paper, ctx, { section: 'paper', low: 'latencyMinMs', high: 'latencyMaxMs' });
+  });
 
-const backtestSchema = sectionField({
-  initialCapital: positiveNumberField().default(100_000),
-  commissionRate: numberField(0, 0.1).default(0.001),
-  slippageBps: numberField(0, 1000).default(5),
-});
+  const backtestSchema = sectionField({
+    initialCapital: positiveNumberField().default(100_000),
+    commissionRate: numberField(0, 0.1).default(0.001),
+    slippageBps: numberField(0, 1000).default(5),
+  });
 
-// The domain's symbol grammar, so that configured symbols are ones the rest of the platform accepts.
-const symbolExpectation = 'a symbol such as BTC-USD (3-20 of A-Z, 0-9, at most one - or /)';
-const symbolSchema = z.string({ error: symbolExpectation }).refine(isValidSymbol, { error: symbolExpectation });
+  // The domain's symbol grammar, so that configured symbols are ones the rest of the platform accepts.
+  const symbolExpectation = 'a symbol such as BTC-USD (3-20 of A-Z, 0-9, at most one - or /)';
+  const symbolSchema = loadZod()
+    .string({ error: symbolExpectation })
+    .refine(isValidSymbol, { error: symbolExpectation });
 
-const dataSchema = sectionField({
-  symbols: listField(symbolSchema, 'a non-empty list of symbols', 1).default(() => [
-    'SPX',
-    'AAPL',
-    'BTC-USD',
-    'ETH-USD',
-  ]),
-  // 32 bits: what the seeded generators consume.
-  syntheticSeed: integerField(0, 4_294_967_295).default(42),
-  /** Time between two ticks of the synthetic live feed, in real milliseconds. */
-  liveTickMs: integerField(1, MINUTE_MS).default(1000),
-  /**
-   * Simulated time per real time of the synthetic live feed: 1 is real time; 60 makes a one-minute bar every second
-   * (demos, end-to-end tests). The feed's timestamps then run ahead of the wall clock.
-   */
-  liveSpeed: numberField(1, 100_000).default(1),
-});
-
-const modelsSchema = sectionField({
-  /** Trained model files (model.json + weights.bin per version); versions and metrics live in ml_models. */
-  dir: patternField(/\S/, 'a folder path').default('data/models'),
-});
-
-const secretField = () => patternField(/^\S+$/, 'a non-empty string without whitespace').optional();
-
-/** Credentials. Accepted only from environment variables (see `loadConfig`), never logged (see `redactConfig`). */
-const secretsSchema = sectionField({
-  polygonApiKey: secretField(),
-  coinbaseApiKey: secretField(),
-  coinbaseSecret: secretField(),
-  binanceApiKey: secretField(),
-  binanceSecret: secretField(),
-});
-
-/** `all`, or the name of a platform service (`data-pipeline`, `trading-engine`, `api` …). */
-const serviceNameSchema = patternField(
-  /^(all|[a-z][a-z0-9]*(-[a-z0-9]+)*)$/,
-  'all, or a service name such as data-pipeline',
-);
-
-/** The whole platform configuration. Every setting has a default, so `platformConfigSchema.parse({})` is a valid config. */
-export const platformConfigSchema = z.strictObject(
-  {
-    env: enumField(PLATFORM_ENVIRONMENTS).default('development'),
+  const dataSchema = sectionField({
+    symbols: listField(symbolSchema, 'a non-empty list of symbols', 1).default(() => [
+      'SPX',
+      'AAPL',
+      'BTC-USD',
+      'ETH-USD',
+    ]),
+    // 32 bits: what the seeded generators consume.
+    syntheticSeed: integerField(0, 4_294_967_295).default(42),
+    /** Time between two ticks of the synthetic live feed, in real milliseconds. */
+    liveTickMs: integerField(1, MINUTE_MS).default(1000),
     /**
-     * Services this process runs (scale-out: one process per group, sharing a NATS bus and a PostgreSQL database).
-     * The database and the event bus always run; names are checked against the platform's services at start.
+     * Simulated time per real time of the synthetic live feed: 1 is real time; 60 makes a one-minute bar every second
+     * (demos, end-to-end tests). The feed's timestamps then run ahead of the wall clock.
      */
-    services: listField(serviceNameSchema, 'a non-empty list of service names (or all)', 1).default(() => ['all']),
-    server: serverSchema.prefault({}),
-    database: databaseSchema.prefault({}),
-    bus: busSchema.prefault({}),
-    logging: loggingSchema.prefault({}),
-    risk: riskSchema.prefault({}),
-    paper: paperSchema.prefault({}),
-    backtest: backtestSchema.prefault({}),
-    data: dataSchema.prefault({}),
-    models: modelsSchema.prefault({}),
-    secrets: secretsSchema.prefault({}),
-  },
-  { error: 'a mapping of settings' },
-);
+    liveSpeed: numberField(1, 100_000).default(1),
+  });
 
-export type PlatformConfig = z.output<typeof platformConfigSchema>;
+  const modelsSchema = sectionField({
+    /** Trained model files (model.json + weights.bin per version); versions and metrics live in ml_models. */
+    dir: patternField(/\S/, 'a folder path').default('data/models'),
+  });
+
+  const secretField = () => patternField(/^\S+$/, 'a non-empty string without whitespace').optional();
+
+  /** Credentials. Accepted only from environment variables (see `loadConfig`), never logged (see `redactConfig`). */
+  const secretsSchema = sectionField({
+    polygonApiKey: secretField(),
+    coinbaseApiKey: secretField(),
+    coinbaseSecret: secretField(),
+    binanceApiKey: secretField(),
+    binanceSecret: secretField(),
+  });
+
+  /** `all`, or the name of a platform service (`data-pipeline`, `trading-engine`, `api` …). */
+  const serviceNameSchema = patternField(
+    /^(all|[a-z][a-z0-9]*(-[a-z0-9]+)*)$/,
+    'all, or a service name such as data-pipeline',
+  );
+
+  return loadZod().strictObject(
+    {
+      env: enumField(PLATFORM_ENVIRONMENTS).default('development'),
+      /**
+       * Services this process runs (scale-out: one process per group, sharing a NATS bus and a PostgreSQL database).
+       * The database and the event bus always run; names are checked against the platform's services at start.
+       */
+      services: listField(serviceNameSchema, 'a non-empty list of service names (or all)', 1).default(() => ['all']),
+      server: serverSchema.prefault({}),
+      database: databaseSchema.prefault({}),
+      bus: busSchema.prefault({}),
+      logging: loggingSchema.prefault({}),
+      risk: riskSchema.prefault({}),
+      paper: paperSchema.prefault({}),
+      backtest: backtestSchema.prefault({}),
+      data: dataSchema.prefault({}),
+      models: modelsSchema.prefault({}),
+      secrets: secretsSchema.prefault({}),
+    },
+    { error: 'a mapping of settings' },
+  );
+}
+
+let schema: ReturnType<typeof buildPlatformConfigSchema> | undefined;
+
+/** The whole platform configuration. Every setting has a default, so `platformConfigSchema().parse({})` is a valid config. */
+export function platformConfigSchema(): ReturnType<typeof buildPlatformConfigSchema> {
+  schema ??= buildPlatformConfigSchema();
+  return schema;
+}
+
+export type PlatformConfig = z.output<ReturnType<typeof buildPlatformConfigSchema>>;
 export type PlatformSecrets = PlatformConfig['secrets'];
 export type PlatformSecretKey = keyof PlatformSecrets;
 
-/** The keys of the `secrets` section, in schema order. */
-export const PLATFORM_SECRET_KEYS = Object.keys(secretsSchema.shape) as PlatformSecretKey[];
+/** The keys of the `secrets` section, in schema order (a spec checks them against the schema). */
+export const PLATFORM_SECRET_KEYS = [
+  'polygonApiKey',
+  'coinbaseApiKey',
+  'coinbaseSecret',
+  'binanceApiKey',
+  'binanceSecret',
+] as const satisfies readonly PlatformSecretKey[];

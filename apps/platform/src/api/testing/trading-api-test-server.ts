@@ -26,7 +26,7 @@ export interface TradingApiTestServer {
  */
 export async function startTradingApiTestServer(): Promise<TradingApiTestServer> {
   const clock = new ManualClock(TRADING_TEST_T0);
-  const defaults = platformConfigSchema.parse({});
+  const defaults = platformConfigSchema().parse({});
   let trading: TradingEngineService | undefined;
   const server = await startApiTestServer({
     security: { rateLimit: false },

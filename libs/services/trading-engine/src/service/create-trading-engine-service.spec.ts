@@ -37,7 +37,7 @@ describe('createTradingEngineService', () => {
     await bus.subscribe('fill', (fill) => void events.push(`fill ${fill.orderId} ${fill.quantity}@${fill.price}`));
     await bus.subscribe('position', (p) => void events.push(`position ${p.symbol} ${p.quantity}`));
     await bus.subscribe('signal', (s) => void events.push(`signal ${s.symbol} ${s.direction}`));
-    const config = platformConfigSchema.parse({});
+    const config = platformConfigSchema().parse({});
     metrics = createMetricsRegistry();
     service = createTradingEngineService(
       { db, bus, clock, metrics, strategies: [new BuyAndHoldStrategy()] },
@@ -121,7 +121,7 @@ describe('createTradingEngineService', () => {
 
   it('refuses a config without symbols or paper section, naming the key', () => {
     expect(() =>
-      createTradingEngineService({ db, bus }, { symbols: [], paper: platformConfigSchema.parse({}).paper }),
+      createTradingEngineService({ db, bus }, { symbols: [], paper: platformConfigSchema().parse({}).paper }),
     ).toThrow(/symbols: must list at least one symbol/);
   });
 });
@@ -140,7 +140,7 @@ describe('createTradingEngineService after a failed write', () => {
     clock = new ManualClock(T0);
     bus = new InProcessEventBus<PlatformTopics>({ clock });
     failures = [];
-    const config = platformConfigSchema.parse({});
+    const config = platformConfigSchema().parse({});
     service = createTradingEngineService(
       { db, bus, clock, onFailure: (error) => failures.push(error) },
       { symbols: ['BTC-USD'], paper: { ...config.paper, latencyMinMs: 0, latencyMaxMs: 0 }, risk: config.risk },
