@@ -7,6 +7,7 @@ import { DatabaseError } from '../errors';
 import { ManualClock } from '../time';
 import type { Database, DbInsertRow, SqlDialect } from './database';
 import { DB_TABLES, type DbColumnKind } from './db-tables';
+import { BAR_ROW_COLUMNS } from './bar-row';
 import { PLATFORM_MIGRATIONS, migrationChecksum, type Migration } from './migrations';
 import { openDatabase, type OpenDatabaseOptions } from './open-database';
 import type { SqliteDatabase } from './sqlite-database';
@@ -646,6 +647,36 @@ describe.each([sqliteTarget(), postgresTarget()])('Database contract ($dialect)'
 
       expect(await db.copyFrom('system_events', columns, source(25_000) as AsyncIterable<never>)).toBe(25_000);
       expect(await db.queryOne(count, ['copy-async'])).toEqual({ n: 25_000 });
+    });
+
+    it('takes values every row shares once (fixed), storing exactly what full rows store', async () => {
+      const rest = ['ts', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'] as const;
+      // More rows than one SQLite statement binds (5,460 with two fixed values), and an odd remainder.
+      const expected = bars('FIXED-USD', 12_345);
+      const rows = expected.map((b) => rest.map((column) => b[column]));
+      const fixed = { symbol: 'FIXED-USD', interval: '1m' };
+      expect(await db.copyFrom('bars', rest, rows, { fixed })).toBe(12_345);
+      expect(await db.query(`SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE symbol = ? ORDER BY ts`, ['FIXED-USD'])).toEqual(
+        expected,
+      );
+
+      // A streamed source, inside a transaction.
+      async function* streamed(): AsyncGenerator<(string | number | null)[]> {
+        for (const row of bars('FIXED-STREAM', 3_000)) yield rest.map((column) => row[column]);
+      }
+      await db.transaction((tx) =>
+        tx.copyFrom('bars', rest, streamed(), { fixed: { ...fixed, symbol: 'FIXED-STREAM' } }),
+      );
+      expect(await db.queryOne('SELECT COUNT(*) AS n FROM bars WHERE symbol = ?', ['FIXED-STREAM'])).toEqual({
+        n: 3_000,
+      });
+
+      const twice = await rejection(db.copyFrom('bars', ['symbol', ...rest], [], { fixed }));
+      expect(twice.message).toBe('copyFrom into "bars": column "symbol" is both fixed and in the rows\' columns');
+      const unknown = await rejection(db.copyFrom('bars', rest, [], { fixed: { bogus: 1 } as never }));
+      expect(unknown.message).toContain('unknown fixed column "bogus" for table "bars"');
+      const short = await rejection(db.copyFrom('bars', rest, [rest.map(() => 1).slice(1)], { fixed }));
+      expect(short.message).toContain('row 0 has 7 values for 8 columns');
     });
   });
 

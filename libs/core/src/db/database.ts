@@ -37,6 +37,15 @@ export interface StreamOptions {
   batchSize: number;
 }
 
+export interface CopyOptions<T extends DbTableName = DbTableName> {
+  /**
+   * Values every row shares (one series' symbol and interval, say): the rows hold only the other columns, in
+   * `columns` order. On SQLite they are bound once per statement instead of once per row; PostgreSQL's COPY stream
+   * repeats them.
+   */
+  fixed?: Partial<Record<DbColumnName<T>, DbInputValue>>;
+}
+
 /** Row arrays in the order of copyFrom's `columns`; an async source lets a backfill stream without buffering. */
 export type CopyRows = Iterable<readonly DbInputValue[]> | AsyncIterable<readonly DbInputValue[]>;
 
@@ -66,7 +75,12 @@ export interface DatabaseSession {
     options?: InsertManyOptions<T>,
   ): Promise<number>;
   /** Bulk load (PostgreSQL COPY FROM STDIN; insertMany on SQLite), all-or-nothing. Returns the rows loaded. */
-  copyFrom<T extends DbTableName>(table: T, columns: readonly DbColumnName<T>[], rows: CopyRows): Promise<number>;
+  copyFrom<T extends DbTableName>(
+    table: T,
+    columns: readonly DbColumnName<T>[],
+    rows: CopyRows,
+    options?: CopyOptions<T>,
+  ): Promise<number>;
 }
 
 /** The handle a transaction callback receives; unusable once the callback has settled. */

@@ -2,6 +2,7 @@ import { DatabaseError } from '../errors';
 import type { DbInputValue, DbInsertRow, InsertManyOptions, SqlDialect } from './database';
 import { dbColumnKinds, dbTableDefinition, type DbTableName } from './db-tables';
 import { setBounded } from './set-bounded';
+import type { FixedColumns } from './copy-rows';
 import { columnEncoder, type ColumnEncoder, type DriverValue } from './sql-value-encoding';
 
 /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite bundled with better-sqlite3 (the default since SQLite 3.32). */
@@ -41,7 +42,11 @@ export class InsertPlan {
   readonly rowsPerStatement: number;
   private readonly encoders: readonly ColumnEncoder[];
   private readonly prefix: string;
+  /** Closes the VALUES list of a statement with fixed columns. */
+  private readonly suffix: string;
   private readonly conflictClause: string;
+  /** Values every row shares, encoded, bound once at the head of each statement (copyFrom's `fixed`). */
+  private readonly fixedValues: readonly DriverValue[];
 
   private constructor(
     private readonly dialect: SqlDialect,
@@ -50,6 +55,7 @@ export class InsertPlan {
     rows: readonly InputRow[] | readonly PositionalRow[],
     conflictClause: string,
     positional = false,
+    fixed: FixedColumns = { columns: [], values: [] },
   ) {
     this.columns = columns;
     this.rows = rows;
@@ -57,9 +63,21 @@ export class InsertPlan {
     this.conflictClause = conflictClause;
     const kinds = dbColumnKinds(table, columns);
     this.encoders = columns.map((column, i) => columnEncoder(table, column, kinds[i]));
-    const limit = dialect === 'sqlite' ? SQLITE_MAX_BOUND_PARAMETERS : POSTGRES_MAX_BOUND_PARAMETERS;
+    const fixedKinds = dbColumnKinds(table, fixed.columns, 'fixed column');
+    this.fixedValues = fixed.values.map((value, i) => columnEncoder(table, fixed.columns[i], fixedKinds[i])(value));
+    const limit =
+      (dialect === 'sqlite' ? SQLITE_MAX_BOUND_PARAMETERS : POSTGRES_MAX_BOUND_PARAMETERS) - fixed.columns.length;
     this.rowsPerStatement = Math.max(1, Math.floor(limit / Math.max(1, columns.length)));
-    this.prefix = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES `;
+    const target = `INSERT INTO ${quoteIdentifier(table)} (${[...fixed.columns, ...columns].map(quoteIdentifier).join(', ')})`;
+    if (fixed.columns.length === 0) {
+      this.prefix = `${target} VALUES `;
+      this.suffix = '';
+    } else {
+      // SQLite names the columns of a VALUES list column1, column2 …; the shared values are bound once, first.
+      const selected = [...fixed.columns.map(() => '?'), ...columns.map((_, i) => `column${i + 1}`)].join(', ');
+      this.prefix = `${target} SELECT ${selected} FROM (VALUES `;
+      this.suffix = ')';
+    }
   }
 
   /** Validates table, columns and conflict handling against the whitelist; throws a DatabaseError naming the culprit. */
@@ -111,13 +129,14 @@ export class InsertPlan {
    * caller has checked each row's width.
    */
   static positional<T extends DbTableName>(
-    dialect: SqlDialect,
+    dialect: 'sqlite',
     table: T,
     columns: readonly string[],
     rows: readonly PositionalRow[],
+    fixed?: FixedColumns,
   ): InsertPlan {
     dbTableDefinition(table);
-    return new InsertPlan(dialect, table, columns, rows, '', true);
+    return new InsertPlan(dialect, table, columns, rows, '', true, fixed);
   }
 
   get rowCount(): number {
@@ -132,17 +151,18 @@ export class InsertPlan {
       const cached = statementTextCache.get(key);
       if (cached !== undefined) return cached;
     }
-    const text = this.prefix + this.valuesList(rowCount) + this.conflictClause;
+    const text = this.prefix + this.valuesList(rowCount) + this.suffix + this.conflictClause;
     if (cacheable) setBounded(statementTextCache, key, text, STATEMENT_TEXT_CACHE_LIMIT);
     return text;
   }
 
-  /** The bound values of rows [start, end), row-major in column order. */
+  /** The bound values of rows [start, end), row-major in column order, after the fixed values if any. */
   values(start: number, end: number): DriverValue[] {
-    const { columns, encoders } = this;
+    const { columns, encoders, fixedValues } = this;
     const width = columns.length;
-    const out = new Array<DriverValue>((end - start) * width);
+    const out = new Array<DriverValue>(fixedValues.length + (end - start) * width);
     let k = 0;
+    for (; k < fixedValues.length; k++) out[k] = fixedValues[k];
     if (this.positional) {
       const rows = this.rows as readonly PositionalRow[];
       for (let r = start; r < end; r++) {

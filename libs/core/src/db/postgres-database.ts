@@ -3,6 +3,7 @@ import { loadPg } from './load-pg';
 import { DatabaseError } from '../errors';
 import { assertStreamBatchSize } from './assert-stream-batch-size';
 import type {
+  CopyOptions,
   CopyRows,
   Database,
   DatabaseTransaction,
@@ -12,6 +13,7 @@ import type {
   SqlParams,
   StreamOptions,
 } from './database';
+import { resolveFixedColumns } from './copy-rows';
 import { dbColumnKinds, type DbColumnName, type DbTableName } from './db-tables';
 import { InsertPlan } from './insert-plan';
 import { pgCommand, pgCopyFrom, pgInsert, pgQuery } from './postgres-statements';
@@ -123,10 +125,12 @@ export class PostgresDatabase implements Database {
     table: T,
     columns: readonly DbColumnName<T>[],
     rows: CopyRows,
+    options?: CopyOptions<T>,
   ): Promise<number> {
     this.assertOpen();
     dbColumnKinds(table, columns);
-    return this.withClient((client) => pgCopyFrom(client, table, columns, rows));
+    const fixed = resolveFixedColumns(table, columns, options);
+    return this.withClient((client) => pgCopyFrom(client, table, columns, rows, fixed));
   }
 
   async transaction<R>(fn: (tx: DatabaseTransaction) => Promise<R>): Promise<R> {

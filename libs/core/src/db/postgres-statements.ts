@@ -6,7 +6,7 @@ import { loadPgCopyStreams } from './load-pg';
 import { DatabaseError } from '../errors';
 import type { CopyRows, SqlParams } from './database';
 import { encodeCopyTextValue } from './copy-text-format';
-import { checkedCopyRows } from './copy-rows';
+import { checkedCopyRows, type FixedColumns } from './copy-rows';
 import { dbColumnKinds } from './db-tables';
 import type { InsertPlan } from './insert-plan';
 import { setBounded } from './set-bounded';
@@ -108,13 +108,20 @@ export async function pgCopyFrom(
   table: string,
   columns: readonly string[],
   rows: CopyRows,
+  fixed: FixedColumns = { columns: [], values: [] },
 ): Promise<number> {
   const kinds = dbColumnKinds(table, columns);
   const encoders = columns.map((column, i) => columnEncoder(table, column, kinds[i]));
-  const sql = `COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`;
+  const fixedKinds = dbColumnKinds(table, fixed.columns, 'fixed column');
+  // The shared values lead every line of the stream, encoded once.
+  const lead = fixed.values
+    .map((value, i) => `${encodeCopyTextValue(columnEncoder(table, fixed.columns[i], fixedKinds[i])(value))}\t`)
+    .join('');
+  const sql = `COPY "${table}" (${[...fixed.columns, ...columns].map((c) => `"${c}"`).join(', ')}) FROM STDIN`;
   async function* textChunks(): AsyncGenerator<string> {
     let chunk = '';
     for await (const row of checkedCopyRows(table, columns, rows)) {
+      chunk += lead;
       for (let i = 0; i < row.length; i++) {
         chunk += (i === 0 ? '' : '\t') + encodeCopyTextValue(encoders[i](row[i]));
       }

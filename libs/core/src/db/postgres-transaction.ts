@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { DatabaseError } from '../errors';
 import type {
+  CopyOptions,
   CopyRows,
   DatabaseTransaction,
   DbInsertRow,
@@ -8,6 +9,7 @@ import type {
   InsertManyOptions,
   SqlParams,
 } from './database';
+import { resolveFixedColumns } from './copy-rows';
 import { dbColumnKinds, type DbColumnName, type DbTableName } from './db-tables';
 import { InsertPlan } from './insert-plan';
 import { pgCommand, pgCopyFrom, pgInsert, pgQuery } from './postgres-statements';
@@ -63,10 +65,12 @@ export class PostgresTransaction implements DatabaseTransaction {
     table: T,
     columns: readonly DbColumnName<T>[],
     rows: CopyRows,
+    options?: CopyOptions<T>,
   ): Promise<number> {
     this.assertUsable();
     dbColumnKinds(table, columns);
-    return this.inSavepoint(() => pgCopyFrom(this.client, table, columns, rows));
+    const fixed = resolveFixedColumns(table, columns, options);
+    return this.inSavepoint(() => pgCopyFrom(this.client, table, columns, rows, fixed));
   }
 
   async transaction<R>(fn: (tx: DatabaseTransaction) => Promise<R>): Promise<R> {

@@ -1,5 +1,6 @@
 import { DatabaseError } from '../errors';
 import type {
+  CopyOptions,
   CopyRows,
   DatabaseTransaction,
   DbInputValue,
@@ -8,7 +9,7 @@ import type {
   InsertManyOptions,
   SqlParams,
 } from './database';
-import { checkCopyRowWidth } from './copy-rows';
+import { checkCopyRowWidth, resolveFixedColumns, type FixedColumns } from './copy-rows';
 import { dbColumnKinds, type DbColumnName, type DbTableName } from './db-tables';
 import { InsertPlan } from './insert-plan';
 import { runTransaction } from './run-transaction';
@@ -82,10 +83,14 @@ export class SqliteSession implements DatabaseTransaction {
     table: T,
     columns: readonly DbColumnName<T>[],
     rows: CopyRows,
+    options?: CopyOptions<T>,
   ): Promise<number> {
     this.assertUsable();
     dbColumnKinds(table, columns);
-    if (Array.isArray(rows)) return this.copyArray(table, columns, rows as readonly (readonly DbInputValue[])[], 0);
+    const fixed = resolveFixedColumns(table, columns, options);
+    if (Array.isArray(rows)) {
+      return this.copyArray(table, columns, rows as readonly (readonly DbInputValue[])[], 0, fixed);
+    }
     return this.transaction(async (tx) => {
       const session = tx as SqliteSession;
       let written = 0;
@@ -94,12 +99,12 @@ export class SqliteSession implements DatabaseTransaction {
       for await (const values of rows) {
         batch.push(values);
         if (batch.length >= COPY_FALLBACK_BATCH_ROWS) {
-          written += await session.copyArray(table, columns, batch, batchStart);
+          written += await session.copyArray(table, columns, batch, batchStart, fixed);
           batchStart += batch.length;
           batch = [];
         }
       }
-      if (batch.length > 0) written += await session.copyArray(table, columns, batch, batchStart);
+      if (batch.length > 0) written += await session.copyArray(table, columns, batch, batchStart, fixed);
       return written;
     });
   }
@@ -128,9 +133,10 @@ export class SqliteSession implements DatabaseTransaction {
     columns: readonly string[],
     rows: readonly (readonly DbInputValue[])[],
     firstIndex: number,
+    fixed: FixedColumns,
   ): Promise<number> {
     for (let i = 0; i < rows.length; i++) checkCopyRowWidth(table, columns, rows[i], firstIndex + i);
-    const plan = InsertPlan.positional('sqlite', table, columns, rows);
+    const plan = InsertPlan.positional('sqlite', table, columns, rows, fixed);
     if (plan.rowCount === 0) return 0;
     return this.gate.shared(() => {
       this.assertUsable();

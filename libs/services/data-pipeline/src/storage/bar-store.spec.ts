@@ -60,6 +60,17 @@ describe.each(['sqlite', 'postgres'] as const)('BarStore (%s)', (dialect) => {
     expect(page.bars).toEqual(written);
   });
 
+  it('bulk-inserts a batch of one series and a batch mixing series alike', async () => {
+    const one = bars(30, 'ONE-USD');
+    const mixed = [...bars(20, 'MIX-USD'), ...bars(20, 'MIX-EUR', { interval: '5m' })];
+    expect(await store.upsert(one)).toBe(30);
+    expect(await store.upsert(mixed)).toBe(40);
+    expect((await store.page({ symbol: 'ONE-USD', interval: '1m' })).bars).toEqual(one);
+    expect((await store.page({ symbol: 'MIX-USD', interval: '1m' })).bars).toEqual(mixed.slice(0, 20));
+    expect((await store.page({ symbol: 'MIX-EUR', interval: '5m' })).bars).toEqual(mixed.slice(20));
+    await db.execute("DELETE FROM bars WHERE symbol IN ('ONE-USD', 'MIX-USD', 'MIX-EUR')");
+  });
+
   it('overwrites a bar on conflict: the last write wins, including clearing vwap', async () => {
     const [first] = bars(1);
     await store.upsert([{ ...first, close: 111, high: 111, vwap: undefined, trades: undefined }]);

@@ -43,7 +43,8 @@ const UPSERT = {
     action: { update: ['open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'] },
   },
 } as const;
-const BASE_COLUMNS = ['symbol', 'interval', 'ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+const SERIES_COLUMNS = ['symbol', 'interval'] as const;
+const VALUE_COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const MAX_PAGE_SIZE = 10_000;
 
 function checkQuery(query: BarQuery, limit?: number): void {
@@ -149,20 +150,26 @@ export class BarStore {
   private async insertNew(bars: readonly Bar[], session: DatabaseSession): Promise<number> {
     const withVwap = bars.some((b) => b.vwap !== undefined);
     const withTrades = bars.some((b) => b.trades !== undefined);
+    // A batch is nearly always one series: its symbol and interval are then bound once per statement, not per row.
+    const { symbol, interval } = bars[0];
+    const oneSeries = bars.every((b) => b.symbol === symbol && b.interval === interval);
     const columns = [
-      ...BASE_COLUMNS,
+      ...(oneSeries ? [] : SERIES_COLUMNS),
+      ...VALUE_COLUMNS,
       ...(withVwap ? (['vwap'] as const) : []),
       ...(withTrades ? (['trades'] as const) : []),
     ];
     const values = new Array<(string | number | null)[]>(bars.length);
     for (let i = 0; i < bars.length; i++) {
       const b = bars[i];
-      const row: (string | number | null)[] = [b.symbol, b.interval, b.ts, b.open, b.high, b.low, b.close, b.volume];
+      const row: (string | number | null)[] = oneSeries
+        ? [b.ts, b.open, b.high, b.low, b.close, b.volume]
+        : [b.symbol, b.interval, b.ts, b.open, b.high, b.low, b.close, b.volume];
       if (withVwap) row.push(b.vwap ?? null);
       if (withTrades) row.push(b.trades ?? null);
       values[i] = row;
     }
-    return session.copyFrom('bars', columns, values);
+    return session.copyFrom('bars', columns, values, oneSeries ? { fixed: { symbol, interval } } : {});
   }
 
   /** One page of a series in time order. */
