@@ -13,6 +13,7 @@ import {
 } from '../ws';
 import { answerFrameworkError, installErrorHandler } from './error-handler';
 import { registerOpenApi } from './open-api';
+import { registerAuthRoutes } from './routes/auth-routes';
 import { registerHealthRoutes, type HealthSource } from './routes/health-routes';
 import { registerBacktestRoutes, type BacktestRoutesDeps } from './routes/backtest-routes';
 import { registerMarketRoutes } from './routes/market-routes';
@@ -104,6 +105,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   app.register(async (routes) => {
     registerHealthRoutes(routes, deps.health);
     registerMetricsRoutes(routes, deps.metrics);
+    registerAuthRoutes(routes, { apiKeys: deps.apiKeys });
     if (deps.db) registerMarketRoutes(routes, { db: deps.db });
     if (deps.trading) registerTradingRoutes(routes, { trading: deps.trading });
     if (deps.trading && deps.db) registerPortfolioRoutes(routes, { trading: deps.trading, db: deps.db });

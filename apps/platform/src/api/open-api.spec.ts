@@ -18,10 +18,11 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
 }
 
-/** Every route of the market, trading and portfolio modules plus the health routes: [method, path, success]. */
+/** Every route of the market, trading, portfolio, health and auth modules: [method, path, success]. */
 const ROUTES: [string, string, string][] = [
   ['get', '/health', '200'],
   ['get', '/health/{service}', '200'],
+  ['get', '/api/v1/auth/key', '200'],
   ['get', '/api/v1/symbols', '200'],
   ['get', '/api/v1/bars', '200'],
   ['get', '/api/v1/predictions', '200'],

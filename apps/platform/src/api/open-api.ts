@@ -18,6 +18,7 @@ const TAGS = [
   { name: 'models', description: 'Trained predictors' },
   { name: 'optimization', description: 'Portfolio optimisation jobs' },
   { name: 'services', description: 'Platform services' },
+  { name: 'auth', description: 'The API key a request presents' },
   { name: 'health', description: 'Liveness, per-service health, Prometheus metrics' },
 ];
 

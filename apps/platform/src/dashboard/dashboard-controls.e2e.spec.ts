@@ -23,24 +23,35 @@ let browser: TestChromium;
 let dir: string;
 let platform: Platform;
 let api: string;
-const keys = { admin: '', trade: '' };
-const keyIds = { admin: '', trade: '' };
+let sqlitePath: string;
+const SCOPES = ['admin', 'trade', 'read'] as const;
+const keys = { admin: '', trade: '', read: '', revoked: '', doomed: '' };
+const keyIds = { admin: '', trade: '', read: '', revoked: '', doomed: '' };
+const KEY_CHECK = 'GET /api/v1/auth/key';
+const needsAdminKey = 'needs an API key with admin scope: enter one under "API key" at the top';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await launchTestChromium();
   dir = mkdtempSync(join(tmpdir(), 'rrr-dashboard-controls-e2e-'));
-  const sqlitePath = join(dir, 'rrr.db');
+  sqlitePath = join(dir, 'rrr.db');
   const config = loadConfig({ env: {}, configDir: dir, overrides: { server: { port: 0 }, database: { sqlitePath } } });
   const db = await openDatabase({ sqlitePath });
   try {
-    // As `rrr api-key create --scope admin|trade` would, before the platform starts.
+    // As `rrr api-key create --scope admin|trade|read` (and `rrr api-key revoke`) would, before the platform starts.
     const store = new ApiKeyStore(db);
-    for (const scope of ['admin', 'trade'] as const) {
+    for (const scope of SCOPES) {
       const created = await store.create({ name: `dashboard-${scope}`, scope });
       keys[scope] = created.token;
       keyIds[scope] = created.key.id;
     }
+    // `revoked` is revoked before the page ever sees it; `doomed` once the page has kept it.
+    for (const which of ['revoked', 'doomed'] as const) {
+      const created = await store.create({ name: `dashboard-${which}`, scope: 'trade' });
+      keys[which] = created.token;
+      keyIds[which] = created.key.id;
+    }
+    await store.revoke(keyIds.revoked);
   } finally {
     await db.close();
   }
@@ -107,10 +118,27 @@ async function openDashboard(): Promise<OpenedPage> {
   return { page, watched, authorized };
 }
 
+/** Types a key and presses "Use key"; the page keeps it once the server has described it. */
 async function enterKey(page: Page, key: string): Promise<void> {
   await page.fill('#api-key input[name="api-key"]', key);
   await page.click('#api-key button[name="use"]');
   await page.waitForSelector('#api-key[data-key="set"]');
+}
+
+/** What the page keeps in this tab's sessionStorage, parsed. */
+async function keptEntry(page: Page): Promise<unknown> {
+  const text = await page.evaluate<string | null>(`sessionStorage.getItem('rrr.dashboard.apiKey')`);
+  return text === null ? null : JSON.parse(text);
+}
+
+/** Revokes a key from outside the platform, as `rrr api-key revoke` in another process would. */
+async function revokeKey(id: string): Promise<void> {
+  const db = await openDatabase({ sqlitePath });
+  try {
+    expect((await new ApiKeyStore(db).revoke(id)).alreadyRevoked).toBe(false);
+  } finally {
+    await db.close();
+  }
 }
 
 function controlStates(page: Page): Promise<{ name: string; disabled: boolean; title: string }[]> {
@@ -134,7 +162,6 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     const { page, watched, authorized } = await openDashboard();
     expect(await page.getAttribute('#api-key', 'data-key')).toBe('unset');
     expect(await page.textContent('#api-key .api-key-state')).toBe('no key: controls disabled');
-    const needsAdminKey = 'needs an API key with admin scope: enter one under "API key" at the top';
     expect(await controlStates(page)).toEqual(CONTROLS.map((name) => ({ name, disabled: true, title: needsAdminKey })));
     expect(await page.isDisabled('#risk-controls input[name="flatten"]')).toBe(true);
     const cancel = `#orders tr[data-key="${order.id}"] button[name="cancel"]`;
@@ -152,21 +179,23 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect(await page.getAttribute('#api-key', 'data-key')).toBe('unset');
 
     await enterKey(page, keys.admin);
-    expect(await page.textContent('#api-key .api-key-state')).toBe(`key ${keyIds.admin} in use`);
+    expect(await page.textContent('#api-key .api-key-state')).toBe(`key ${keyIds.admin} · admin (dashboard-admin)`);
     expect(await page.isHidden('#api-key .api-key-problem')).toBe(true);
-    // The field is emptied; the key is in this tab's sessionStorage, not in localStorage nor the URL.
+    // The field is emptied; the key, with the scope and name the server gave, is in this tab's sessionStorage, not in
+    // localStorage nor the URL.
     expect(await page.inputValue('#api-key input[name="api-key"]')).toBe('');
-    expect(await page.evaluate<string | null>(`sessionStorage.getItem('rrr.dashboard.apiKey')`)).toBe(keys.admin);
+    expect(await keptEntry(page)).toEqual({ token: keys.admin, scope: 'admin', name: 'dashboard-admin' });
     expect(await page.evaluate<number>('localStorage.length')).toBe(0);
     expect(page.url()).not.toContain(keys.admin);
     expect(await page.isEnabled(control('kill-switch'))).toBe(true);
     expect(await page.isEnabled('#risk-controls input[name="flatten"]')).toBe(true);
     expect(await page.isEnabled(cancel)).toBe(true);
 
-    // A reload of the tab keeps it; "Forget" drops it and disables the controls again.
+    // A reload of the tab keeps it once the server has confirmed it again; "Forget" drops it and disables the controls.
     await page.reload();
     await page.waitForSelector('#risk-controls[data-state="ready"]');
     await page.waitForSelector('#api-key[data-key="set"]');
+    expect(await page.textContent('#api-key .api-key-state')).toBe(`key ${keyIds.admin} · admin (dashboard-admin)`);
     expect(await page.isEnabled(control('kill-switch'))).toBe(true);
     await page.click('#api-key button[name="forget"]');
     await page.waitForSelector('#api-key[data-key="unset"]');
@@ -174,8 +203,8 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect((await controlStates(page)).every((c) => c.disabled && c.title === needsAdminKey)).toBe(true);
     expect(await page.isDisabled(cancel)).toBe(true);
 
-    // No call was made with the key: reads never carry it, and nothing was sent.
-    expect(authorized).toEqual([]);
+    // The key went only to its own check, when entered and after the reload: reads never carry it, nothing was sent.
+    expect(authorized).toEqual([KEY_CHECK, KEY_CHECK]);
     expect(watched.consoleErrors).toEqual([]);
     expectCleanPage(watched);
     // Leaves no working order behind for the kill switch's count in the next test to depend on.
@@ -249,20 +278,36 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect(await texts(page, '#risk-controls .control-state .control-value')).toEqual(['armed', 'released']);
     expect(await page.isDisabled(control('release'))).toBe(true);
 
-    // The key went only with the two mutating calls.
-    expect(authorized).toEqual(['POST /api/v1/risk/kill-switch', 'POST /api/v1/risk/kill-switch/release']);
+    // The key went only to its check and with the two mutating calls.
+    expect(authorized).toEqual([KEY_CHECK, 'POST /api/v1/risk/kill-switch', 'POST /api/v1/risk/kill-switch/release']);
     expect(watched.consoleErrors).toEqual([]);
     expectCleanPage(watched);
     await page.close();
   }, 40_000);
 
-  it('with a key without admin scope, shows the API’s 403 message and the switch stays released', async () => {
-    const { page, watched } = await openDashboard();
+  it('with a key below admin, disables the controls saying the scope they need; the API still says 403', async () => {
+    const order = await placeRestingOrder();
+    const { page, watched, authorized } = await openDashboard();
+    const cancel = `#orders tr[data-key="${order.id}"] button[name="cancel"]`;
+    await page.waitForSelector(cancel);
     await enterKey(page, keys.trade);
-    await page.click(control('kill-switch'));
-    await page.click(control('kill-switch'));
-    await page.waitForSelector('#risk-controls .control-outcome[data-kind="error"]');
-    // The same request from the test: the page must show the server's own words.
+    expect(await page.textContent('#api-key .api-key-state')).toBe(`key ${keyIds.trade} · trade (dashboard-trade)`);
+    expect(await controlStates(page)).toEqual([
+      { name: 'kill-switch', disabled: true, title: 'this key has trade scope; the kill switch needs admin' },
+      { name: 'release', disabled: true, title: 'this key has trade scope; releasing the kill switch needs admin' },
+      { name: 'resume', disabled: true, title: 'this key has trade scope; resuming trading needs admin' },
+    ]);
+    expect(await page.isDisabled('#risk-controls input[name="flatten"]')).toBe(true);
+    // Cancel needs trade: a trade key may, a read key may not.
+    expect(await page.isEnabled(cancel)).toBe(true);
+    await enterKey(page, keys.read);
+    await page.waitForSelector(`${cancel}[disabled]`);
+    expect(await page.getAttribute(cancel, 'title')).toBe('this key has read scope; cancelling an order needs trade');
+    expect(await page.getAttribute(control('kill-switch'), 'title')).toBe(
+      'this key has read scope; the kill switch needs admin',
+    );
+
+    // What the disabled button spares: the server refuses a trade key's kill switch all the same.
     const refused = await callApi<ErrorBody>(`${api}/risk/kill-switch`, {
       method: 'POST',
       key: keys.trade,
@@ -272,17 +317,55 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect(refused.body.error.message).toBe(
       `POST /api/v1/risk/kill-switch needs an API key with admin scope; key ${keyIds.trade} has trade scope`,
     );
-    expect(await page.textContent('#risk-controls .control-outcome')).toContain(
-      `POST /api/v1/risk/kill-switch failed: 403 FORBIDDEN — ${refused.body.error.message}`,
-    );
     expect((await breakerFromApi()).killSwitch.engaged).toBe(false);
     expect((await dataset(page, '#risk-controls'))['killSwitch']).toBe('released');
-    // The browser's own line for the 403 answer is the only console error.
-    expect(watched.consoleErrors).toHaveLength(1);
-    expect(watched.consoleErrors[0]).toMatch(/^Failed to load resource: .* 403 \(Forbidden\)$/);
+    // The page sent the keys only to their checks, and nothing the server refused.
+    expect(authorized).toEqual([KEY_CHECK, KEY_CHECK]);
+    expect(watched.consoleErrors).toEqual([]);
     expectCleanPage(watched);
+    expect((await callApi(`${api}/orders/${order.id}`, { method: 'DELETE', key: keys.trade })).status).toBe(200);
     await page.close();
   }, 20_000);
+
+  it('refuses a revoked key with the server’s message, and drops a kept key revoked since on reload', async () => {
+    const { page, watched, authorized } = await openDashboard();
+    const problem = '#api-key .api-key-problem:not([hidden])';
+    const refusal = await callApi<ErrorBody>(`${api}/auth/key`, { key: keys.revoked });
+    expect(refusal.status).toBe(401);
+    expect(refusal.body.error.message).toBe(`API key ${keyIds.revoked} was revoked`);
+
+    await page.fill('#api-key input[name="api-key"]', keys.revoked);
+    await page.click('#api-key button[name="use"]');
+    await page.waitForSelector(problem);
+    expect(await page.textContent(problem)).toBe(`API key refused: ${refusal.body.error.message}`);
+    expect(await page.getAttribute('#api-key', 'data-key')).toBe('unset');
+    expect(await keptEntry(page)).toBeNull();
+    expect((await controlStates(page)).every((c) => c.disabled && c.title === needsAdminKey)).toBe(true);
+
+    // A key the page kept, revoked from another process while the tab stays open: the next load drops it.
+    await enterKey(page, keys.doomed);
+    expect(await page.isHidden('#api-key .api-key-problem')).toBe(true);
+    expect(await keptEntry(page)).toEqual({ token: keys.doomed, scope: 'trade', name: 'dashboard-doomed' });
+    await revokeKey(keyIds.doomed);
+    await page.reload();
+    await page.waitForSelector(problem);
+    expect(await page.textContent(problem)).toBe(
+      `API key ${keyIds.doomed} dropped: API key ${keyIds.doomed} was revoked`,
+    );
+    expect(await page.getAttribute('#api-key', 'data-key')).toBe('unset');
+    expect(await page.textContent('#api-key .api-key-state')).toBe('no key: controls disabled');
+    expect(await keptEntry(page)).toBeNull();
+    await page.waitForSelector('#risk-controls[data-state="ready"]');
+    expect((await controlStates(page)).every((c) => c.disabled && c.title === needsAdminKey)).toBe(true);
+
+    expect(authorized).toEqual([KEY_CHECK, KEY_CHECK, KEY_CHECK]);
+    // The browser's own lines for the two 401 answers are the only console errors.
+    expect(watched.consoleErrors).toHaveLength(2);
+    for (const line of watched.consoleErrors)
+      expect(line).toMatch(/^Failed to load resource: .* 401 \(Unauthorized\)$/);
+    expectCleanPage(watched);
+    await page.close();
+  }, 30_000);
 
   it('cancels a resting limit order from its row: the API reports it cancelled and the row shows it', async () => {
     const order = await placeRestingOrder();
@@ -296,7 +379,7 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect((await callApi<Order>(`${api}/orders/${order.id}`)).body.status).toBe('cancelled');
     expect(await page.$(`${row} button`)).toBeNull();
     expect(await page.getAttribute('#orders', 'data-state')).toBe('ready');
-    expect(authorized).toEqual([`DELETE /api/v1/orders/${order.id}`]);
+    expect(authorized).toEqual([KEY_CHECK, `DELETE /api/v1/orders/${order.id}`]);
     expect(watched.consoleErrors).toEqual([]);
     expectCleanPage(watched);
     await page.close();

@@ -55,7 +55,7 @@ function showConnection(element: HTMLElement, state: ConnectionState, detail: st
 async function main(): Promise<void> {
   const apiKey = new SessionApiKey();
   const api = new ApiClient(() => apiKey.value);
-  new ApiKeyEntry(mount('api-key') as HTMLFormElement, apiKey);
+  new ApiKeyEntry(mount('api-key') as HTMLFormElement, apiKey, api);
   const connection = mount('connection');
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   const live = new LiveSocket(`${scheme}://${window.location.host}/ws`, (state, detail) =>

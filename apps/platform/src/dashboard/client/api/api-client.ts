@@ -8,7 +8,8 @@ export type MutatingMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * The platform's REST API (same origin). Reads go without credentials; mutating calls carry the API key the user
- * entered (`Authorization: Bearer`), so a key is only ever sent where the server needs one. Every failure becomes an
+ * entered (`Authorization: Bearer`), and so does the check of a key (`getWithKey`), so a key is only ever sent where
+ * the server needs one. Every failure becomes an
  * ApiError naming the method, the route, the status and the server's `{ error: { code, message } }`, so a panel can
  * say exactly what failed.
  */
@@ -21,6 +22,20 @@ export class ApiClient {
   /** The JSON body of a 2xx answer; `acceptStatus` also lets other statuses through (e.g. /health's 503 body). */
   async get<T>(path: string, acceptStatus: readonly number[] = []): Promise<T> {
     return this.request<T>('GET', path, { accept: 'application/json' }, undefined, acceptStatus);
+  }
+
+  /**
+   * A read that presents `token` rather than the kept key: for `GET /api/v1/auth/key`, which checks a key before the
+   * page keeps it (and a kept one again on load).
+   */
+  async getWithKey<T>(path: string, token: string): Promise<T> {
+    return this.request<T>(
+      'GET',
+      path,
+      { accept: 'application/json', authorization: `Bearer ${token}` },
+      undefined,
+      [],
+    );
   }
 
   /** A mutating call with the entered API key (none entered: sent without, and the server's 401 says so). */

@@ -12,11 +12,23 @@ import type {
   Trade,
 } from '@rrr/core';
 import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '@rrr/risk-management';
+import type { ApiKeyScope } from '../../../security/api-key-scope';
 
 export type { Bar, Fill, Order, OrderStatus, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
 // `GET /api/v1/risk/circuit-breaker` and resume answer a CircuitBreakerView (the kill switch's state included);
 // `POST /api/v1/risk/kill-switch` a KillSwitchOutcome, its release a KillSwitchStatus.
 export type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus };
+
+export type { ApiKeyScope };
+
+/** `GET /api/v1/auth/key`: the key a request presented. */
+export interface ApiKeyIdentity {
+  id: string;
+  name: string;
+  scope: ApiKeyScope;
+  createdAt: number;
+  lastUsedAt?: number;
+}
 
 export interface ItemList<T> {
   items: T[];

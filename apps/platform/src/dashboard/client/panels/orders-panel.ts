@@ -2,7 +2,7 @@ import { query, type ApiClient } from '../api/api-client';
 import type { SessionApiKey } from '../api/session-api-key';
 import type { ItemList, Order, OrderStatus } from '../api/wire-types';
 import type { LiveSocket } from '../live/live-socket';
-import { apiKeyNeeded, setAvailability } from '../ui/button-availability';
+import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h, renderTable, type Column } from '../ui/dom';
 import { formatNumber, formatTime } from '../ui/format';
 import { PanelFrame } from '../ui/panel';
@@ -26,8 +26,8 @@ const COLUMNS: Column<Order>[] = [
 
 /**
  * Recent orders (`GET /api/v1/orders`), newest first, each updated in place from the `orders` channel. A working
- * order's row has a Cancel button (`DELETE /api/v1/orders/:id` with the entered API key); a refused cancel shows the
- * server's answer in the panel.
+ * order's row has a Cancel button (`DELETE /api/v1/orders/:id` with the entered API key, enabled for a trade or admin
+ * key); a refused cancel shows the server's answer in the panel.
  */
 export class OrdersPanel {
   private readonly frame: PanelFrame;
@@ -85,7 +85,7 @@ export class OrdersPanel {
     );
     setAvailability(
       button,
-      [this.apiKey.value === undefined && apiKeyNeeded('trade'), cancelling && 'the cancel is on its way'],
+      [keyScopeProblem(this.apiKey.scope, 'trade', 'cancelling an order'), cancelling && 'the cancel is on its way'],
       `cancel order ${order.id} (trade)`,
     );
     button.addEventListener('click', () => void this.cancel(order.id));

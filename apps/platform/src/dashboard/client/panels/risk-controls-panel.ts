@@ -3,7 +3,7 @@ import type { SessionApiKey } from '../api/session-api-key';
 import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '../api/wire-types';
 import { debounce } from '../live/debounce';
 import type { LiveSocket } from '../live/live-socket';
-import { apiKeyNeeded, setAvailability } from '../ui/button-availability';
+import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h } from '../ui/dom';
 import { formatTime } from '../ui/format';
 import { PanelFrame } from '../ui/panel';
@@ -45,8 +45,9 @@ function killSwitchDetail(status: KillSwitchStatus): string {
  * The platform's stop controls: the loss circuit breaker's and the kill switch's state
  * (`GET /api/v1/risk/circuit-breaker`, reloaded on every risk alert, which is how their transitions are announced,
  * and after each action), and buttons to engage the kill switch (two clicks, optionally flattening), release it, and
- * resume after a breaker halt — each an admin call with the entered API key, whose outcome or refusal the panel
- * shows. The section's `data-breaker` and `data-kill-switch` say what it last read.
+ * resume after a breaker halt — each an admin call with the entered API key (the buttons stay disabled for a key
+ * whose scope is below admin), whose outcome or refusal the panel shows. The section's `data-breaker` and
+ * `data-kill-switch` say what it last read.
  */
 export class RiskControlsPanel {
   private readonly frame: PanelFrame;
@@ -156,26 +157,37 @@ export class RiskControlsPanel {
     this.updateButtons();
   }
 
-  /** Without a key nothing can be sent; release and resume also wait for something to release or resume. */
+  /**
+   * Without an admin key nothing can be sent (the kept key's scope says so before the server would); release and
+   * resume also wait for something to release or resume.
+   */
   private updateButtons(): void {
-    const noKey = this.apiKey.value === undefined && apiKeyNeeded('admin');
+    const scope = this.apiKey.scope;
     const busy = this.busy && BUSY;
     const breaker = this.breaker;
     setAvailability(
       this.engage.element,
-      [noKey, busy],
+      [keyScopeProblem(scope, 'admin', 'the kill switch'), busy],
       'cancels every working order and blocks new exposure until released (admin); click twice',
     );
     if (this.engage.element.disabled) this.engage.disarm();
     this.flatten.disabled = this.engage.element.disabled;
     setAvailability(
       this.release,
-      [noKey, busy, breaker?.killSwitch.engaged === false && 'the kill switch is not engaged'],
+      [
+        keyScopeProblem(scope, 'admin', 'releasing the kill switch'),
+        busy,
+        breaker?.killSwitch.engaged === false && 'the kill switch is not engaged',
+      ],
       'allows new exposure again (admin)',
     );
     setAvailability(
       this.resume,
-      [noKey, busy, breaker?.state === 'armed' && 'the circuit breaker is armed: trading is not halted'],
+      [
+        keyScopeProblem(scope, 'admin', 'resuming trading'),
+        busy,
+        breaker?.state === 'armed' && 'the circuit breaker is armed: trading is not halted',
+      ],
       'lifts a circuit-breaker halt once the loss is back under its limit (admin)',
     );
   }
