@@ -1,4 +1,4 @@
-import { ZoneConverter, createTimestampParser, detectDateFormat } from './timestamp-parser';
+import { ZoneConverter, createRangeTimestampParser, createTimestampParser, detectDateFormat } from './timestamp-parser';
 
 describe('timestamp parsing', () => {
   it('reads ISO dates as 00:00 UTC and ISO date-times with or without zone, T or space', () => {
@@ -11,6 +11,38 @@ describe('timestamp parsing', () => {
     expect(iso('2020-04-17T13:30:00-0430')).toBe(Date.UTC(2020, 3, 17, 18, 0));
     expect(iso(' 2020-04-17T13:30:00.1234Z ')).toBe(Date.UTC(2020, 3, 17, 13, 30, 0, 123));
     expect(iso('2020-04-17T13:30:00.0005Z')).toBe(Date.UTC(2020, 3, 17, 13, 30, 0, 1));
+  });
+
+  it('agrees with Date.parse on every instant of a walk across days, months, years and a leap day', () => {
+    // The fast path reuses the last day's start: moving forward, jumping back and revisiting days must not confuse it.
+    const iso = createTimestampParser('iso');
+    const range = createRangeTimestampParser('iso');
+    const starts = [
+      Date.UTC(2023, 11, 31, 22),
+      Date.UTC(2024, 1, 28, 23, 59),
+      Date.UTC(1999, 11, 31, 23),
+      Date.UTC(2100, 1, 28, 23),
+    ];
+    let checked = 0;
+    for (const start of starts) {
+      for (let ts = start; ts < start + 3 * 3_600_000; ts += 59_999) {
+        const text = new Date(ts).toISOString();
+        expect(iso(text)).toBe(ts);
+        const line = `x,${text},y`;
+        expect(range(line, 2, 2 + text.length)).toBe(ts);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(700);
+    // Same day of the month in another month, another year, then back.
+    for (const text of [
+      '2024-01-01T10:00:00Z',
+      '2024-02-01T10:00:00Z',
+      '2025-02-01T10:00:00Z',
+      '2024-01-01T11:00:00Z',
+    ]) {
+      expect(iso(text)).toBe(Date.parse(text));
+    }
   });
 
   it('returns NaN for impossible or malformed dates', () => {

@@ -27,12 +27,21 @@ function isLeap(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+// The start of the day last converted: rows of one day (1,440 minute bars) share it, so Date.UTC runs once a day.
+let cachedDayKey = Number.NaN;
+let cachedDayStartMs = 0;
+
 /** Wall-clock fields as UTC epoch ms, or NaN when a field is out of range (month 13, 31 April, 25:00). */
 function wallClockMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
   if (month < 1 || month > 12 || day < 1) return Number.NaN;
   const monthDays = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1];
   if (day > monthDays || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const dayKey = (year * 16 + month) * 32 + day;
+  if (dayKey !== cachedDayKey) {
+    cachedDayStartMs = Date.UTC(year, month - 1, day);
+    cachedDayKey = dayKey;
+  }
+  return cachedDayStartMs + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
 function fractionToMs(fraction: string | undefined): number {
