@@ -76,6 +76,9 @@ class SeriesState {
   }
 }
 
+/** What a clean bar's checks find: shared, never written to. */
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 const PRICE_EXPECTATION = `must be > ${DOMAIN_LIMITS.priceMinExclusive} and < ${DOMAIN_LIMITS.priceMaxExclusive}`;
 
@@ -105,7 +108,6 @@ export class BarQualityChecker {
   readonly thresholds: QualityThresholds;
   private readonly report: QualityReportBuilder;
   private readonly series = new Map<string, SeriesState>();
-  private lastSeriesKey = '';
   private lastSeries: SeriesState | undefined;
   private lastValidSymbol = '';
   private quarantined: QuarantineEntry[] = [];
@@ -141,9 +143,11 @@ export class BarQualityChecker {
     if (order !== undefined) return this.refuse(bar, line, raw, [...findings, order], this.policy.errors);
 
     let stored = bar;
-    const changes = new Map<Finding, RepairChange[]>();
+    // Only a repaired bar has changes to record: a clean one (nearly every row) allocates nothing here.
+    let changes: Map<Finding, RepairChange[]> | undefined;
     if (findings.length > 0) {
       stored = { ...bar };
+      changes = new Map();
       for (const finding of findings) changes.set(finding, finding.fix?.(stored) ?? []);
     }
 
@@ -153,7 +157,7 @@ export class BarQualityChecker {
       return this.refuse(bar, line, raw, [...findings, ...anomalies], this.policy.anomalies);
     }
 
-    for (const finding of findings) this.emit(bar, line, finding, 'repaired', changes.get(finding));
+    for (const finding of findings) this.emit(bar, line, finding, 'repaired', changes?.get(finding));
     for (const finding of anomalies) this.emit(stored, line, finding, 'kept');
     this.report.countRow(findings.length > 0 ? 'repaired' : 'accepted');
     this.report.countBar(stored.symbol, stored.interval, stored.ts);
@@ -215,7 +219,7 @@ export class BarQualityChecker {
     bar: Bar,
     line: number | undefined,
     raw: string | undefined,
-    findings: Finding[],
+    findings: readonly Finding[],
     policy: ErrorPolicy | 'keep',
   ): undefined {
     const action: ProblemAction = policy === 'quarantine' ? 'quarantined' : 'rejected';
@@ -259,20 +263,21 @@ export class BarQualityChecker {
   }
 
   private seriesOf(symbol: string, interval: Interval): SeriesState {
+    // Rows nearly always continue the previous row's series: no key string is built for them.
+    const last = this.lastSeries;
+    if (last !== undefined && last.symbol === symbol && last.interval === interval) return last;
     const key = `${symbol}|${interval}`;
-    if (key === this.lastSeriesKey && this.lastSeries !== undefined) return this.lastSeries;
     let state = this.series.get(key);
     if (state === undefined) {
       state = new SeriesState(symbol, interval, this.thresholds);
       this.series.set(key, state);
     }
-    this.lastSeriesKey = key;
     this.lastSeries = state;
     return state;
   }
 
   /** Field rules. The fast path (a clean bar) costs a handful of comparisons and allocates nothing. */
-  private fieldFindings(bar: Bar): Finding[] {
+  private fieldFindings(bar: Bar): readonly Finding[] {
     const { open, high, low, close, volume, ts } = bar;
     const clean =
       isPrice(open) &&
@@ -295,7 +300,7 @@ export class BarQualityChecker {
       (bar.trades === undefined || (Number.isInteger(bar.trades) && bar.trades >= 0));
     if (clean) {
       this.lastValidSymbol = bar.symbol;
-      return [];
+      return NO_FINDINGS;
     }
     return this.describeFieldFindings(bar);
   }
@@ -403,13 +408,13 @@ export class BarQualityChecker {
     };
   }
 
-  private anomalyFindings(bar: Bar, series: SeriesState): Finding[] {
-    const findings: Finding[] = [];
+  private anomalyFindings(bar: Bar, series: SeriesState): readonly Finding[] {
+    let findings: Finding[] | undefined;
     const t = this.thresholds;
     if (series.lastTs !== undefined) {
       const intervals = (bar.ts - series.lastTs) / INTERVAL_MS[bar.interval];
       if (intervals > t.gapIntervals) {
-        findings.push({
+        (findings ??= []).push({
           check: 'gap',
           reason: `${intervals} intervals between ${toIso(series.lastTs)} and ${toIso(bar.ts)} (more than ${t.gapIntervals})`,
         });
@@ -421,7 +426,7 @@ export class BarQualityChecker {
         spike !== undefined &&
         (series.refused === undefined || this.spikeReason(bar.close, series.refused.close, series) !== undefined)
       ) {
-        findings.push({ check: 'spike', reason: spike });
+        (findings ??= []).push({ check: 'spike', reason: spike });
       }
     }
     if (series.volumes.count >= t.volumeMinSamples) {
@@ -432,13 +437,13 @@ export class BarQualityChecker {
         outlier(bar.volume, average) &&
         (series.refused === undefined || outlier(bar.volume, series.refused.volume))
       ) {
-        findings.push({
+        (findings ??= []).push({
           check: 'volume-outlier',
           reason: `volume ${bar.volume} is ${(bar.volume / average).toFixed(1)}× the average of the last ${series.volumes.count} bars (${Number(average.toPrecision(6))}; limit ${t.volumeOutlierFactor}×)`,
         });
       }
     }
-    return findings;
+    return findings ?? NO_FINDINGS;
   }
 
   /** Why a close is a spike against a reference close, or undefined when it is not one. */

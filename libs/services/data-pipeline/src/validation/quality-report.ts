@@ -48,6 +48,7 @@ export class QualityReportBuilder {
   private readonly byCheck: Partial<Record<QualityCheck, number>> = {};
   private readonly problems: DataProblem[] = [];
   private readonly series = new Map<string, SeriesSummary>();
+  private lastSummary: SeriesSummary | undefined;
 
   constructor(
     readonly source: string,
@@ -74,11 +75,16 @@ export class QualityReportBuilder {
 
   /** Records an accepted bar of a series; bars of a series arrive in time order. */
   countBar(symbol: string, interval: string, ts: number): void {
-    const key = `${symbol}|${interval}`;
-    let summary = this.series.get(key);
-    if (summary === undefined) {
-      summary = { symbol, interval, bars: 0, firstTs: ts, lastTs: ts };
-      this.series.set(key, summary);
+    // Rows nearly always continue the previous row's series: no key string is built for them.
+    let summary = this.lastSummary;
+    if (summary === undefined || summary.symbol !== symbol || summary.interval !== interval) {
+      const key = `${symbol}|${interval}`;
+      summary = this.series.get(key);
+      if (summary === undefined) {
+        summary = { symbol, interval, bars: 0, firstTs: ts, lastTs: ts };
+        this.series.set(key, summary);
+      }
+      this.lastSummary = summary;
     }
     summary.bars++;
     if (summary.firstTs === undefined || ts < summary.firstTs) summary.firstTs = ts;
