@@ -1,4 +1,4 @@
-import { defaultBarLoader, runBacktest } from '@rrr/backtesting';
+import { BACKTEST_STRATEGIES, defaultBarLoader, runBacktest } from '@rrr/backtesting';
 import { eventually } from '../../testing/eventually';
 import { callApi, startJobsPlatform, type JobsPlatform } from '../../testing/start-jobs-platform';
 
@@ -159,6 +159,24 @@ describe('backtest routes on the platform', () => {
     });
     expect(reader.status).toBe(403);
     expect(reader.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('lists the strategies a backtest runs, with their parameters, as the catalog declares them', async () => {
+    const listed = await callApi<{ items: { name: string; description: string; parameters: unknown[] }[] }>(
+      `${jobs.api}/backtests/strategies`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual(
+      Object.values(BACKTEST_STRATEGIES).map(({ name, description, parameters }) => ({
+        name,
+        description,
+        parameters,
+      })),
+    );
+    expect(listed.body.items.find((s) => s.name === 'sma-cross')?.parameters).toEqual([
+      { name: 'fast', type: 'integer', default: 20, min: 1, max: 10_000, description: 'fast average, bars' },
+      { name: 'slow', type: 'integer', default: 50, min: 2, max: 10_000, description: 'slow average, bars' },
+    ]);
   });
 
   it('answers 404 in the error shape for unknown runs', async () => {

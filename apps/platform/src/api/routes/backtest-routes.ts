@@ -1,5 +1,6 @@
 import {
   BACKTEST_JOB_STATUSES,
+  BACKTEST_STRATEGIES,
   BACKTEST_STRATEGY_NAMES,
   FILL_TIMINGS,
   type BacktestingService,
@@ -229,9 +230,53 @@ function requestOf(body: Record<string, unknown>): BacktestRequest {
   return { ...rest, symbols: (symbols ?? symbol) as BacktestRequest['symbols'] } as BacktestRequest;
 }
 
+const strategySchema = {
+  type: 'object',
+  required: ['name', 'description', 'parameters'],
+  properties: {
+    name: { type: 'string', enum: [...BACKTEST_STRATEGY_NAMES] },
+    description: { type: 'string' },
+    parameters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'type', 'default', 'description'],
+        properties: {
+          name: { type: 'string' },
+          type: { type: 'string', enum: ['integer', 'number', 'boolean'] },
+          default: { type: ['integer', 'number', 'boolean'] },
+          min: { type: 'number' },
+          max: { type: 'number' },
+          description: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
 /** `/api/v1/backtests`: stored runs, and backtest jobs on the backtesting service. */
 export function registerBacktestRoutes(app: FastifyInstance, deps: BacktestRoutesDeps): void {
   const { backtesting } = deps;
+
+  app.get(
+    '/api/v1/backtests/strategies',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The strategies a backtest runs by name, with each parameter’s type, default and bounds',
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: strategySchema } } },
+        },
+      },
+    },
+    async () => ({
+      items: Object.values(BACKTEST_STRATEGIES).map(({ name, description, parameters }) => ({
+        name,
+        description,
+        parameters,
+      })),
+    }),
+  );
 
   app.get<{ Querystring: { limit: number; strategy?: string } }>(
     '/api/v1/backtests',
