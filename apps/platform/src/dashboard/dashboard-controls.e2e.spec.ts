@@ -1,15 +1,15 @@
-import { createLogger, loadConfig, openDatabase, type Order } from '@rrr/core';
+import { openDatabase, type Order } from '@rrr/core';
 import type { CircuitBreakerView } from '@rrr/risk-management';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createPlatform, type Platform } from '../boot/create-platform';
 import { ApiKeyStore } from '../security';
 import { callApi } from '../testing/start-jobs-platform';
+import { enterApiKey as enterKey, KEY_CHECK } from './testing/enter-api-key';
 import { launchTestChromium, type TestChromium } from './testing/launch-test-chromium';
 import { dataset, texts, waitForTrue } from './testing/page-probes';
-import { offLoopback, watch, type PageWatch } from './testing/page-watch';
+import { CLEAN_PAGE, pageProblems, watch, type PageWatch } from './testing/page-watch';
+import { startDashboardPlatform, type DashboardPlatform } from './testing/start-dashboard-platform';
 
 const ARTIFACTS = join(__dirname, '../../../../dist/test-artifacts/dashboard');
 const CONTROLS = ['kill-switch', 'release', 'resume'] as const;
@@ -19,56 +19,34 @@ interface ErrorBody {
   error: { code: string; message: string };
 }
 
+// `revoked` is revoked before the page ever sees it; `doomed` once the page has kept it.
+const KEYS = {
+  admin: { scope: 'admin' },
+  trade: { scope: 'trade' },
+  read: { scope: 'read' },
+  revoked: { scope: 'trade', revoked: true },
+  doomed: { scope: 'trade' },
+} as const;
+type KeyLabel = keyof typeof KEYS;
+
 let browser: TestChromium;
-let dir: string;
-let platform: Platform;
+let platform: DashboardPlatform<KeyLabel>;
 let api: string;
-let sqlitePath: string;
-const SCOPES = ['admin', 'trade', 'read'] as const;
-const keys = { admin: '', trade: '', read: '', revoked: '', doomed: '' };
-const keyIds = { admin: '', trade: '', read: '', revoked: '', doomed: '' };
-const KEY_CHECK = 'GET /api/v1/auth/key';
+let keys: Record<KeyLabel, string>;
+let keyIds: Record<KeyLabel, string>;
 const needsAdminKey = 'needs an API key with admin scope: enter one under "API key" at the top';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await launchTestChromium();
-  dir = mkdtempSync(join(tmpdir(), 'rrr-dashboard-controls-e2e-'));
-  sqlitePath = join(dir, 'rrr.db');
-  const config = loadConfig({ env: {}, configDir: dir, overrides: { server: { port: 0 }, database: { sqlitePath } } });
-  const db = await openDatabase({ sqlitePath });
-  try {
-    // As `rrr api-key create --scope admin|trade|read` (and `rrr api-key revoke`) would, before the platform starts.
-    const store = new ApiKeyStore(db);
-    for (const scope of SCOPES) {
-      const created = await store.create({ name: `dashboard-${scope}`, scope });
-      keys[scope] = created.token;
-      keyIds[scope] = created.key.id;
-    }
-    // `revoked` is revoked before the page ever sees it; `doomed` once the page has kept it.
-    for (const which of ['revoked', 'doomed'] as const) {
-      const created = await store.create({ name: `dashboard-${which}`, scope: 'trade' });
-      keys[which] = created.token;
-      keyIds[which] = created.key.id;
-    }
-    await store.revoke(keyIds.revoked);
-  } finally {
-    await db.close();
-  }
-  // A fast live feed: the paper exchange has a price for the limit orders within a second. The engaged kill switch is
-  // logged as a CRITICAL alert (level error), which is what these tests do on purpose.
-  platform = createPlatform(config, createLogger({ level: 'fatal' }), {
-    api: { security: { rateLimit: false } },
-    liveFeed: { tickMs: 200 },
-  });
-  await platform.start();
-  api = `${platform.url()}/api/v1`;
+  // The engaged kill switch is logged as a CRITICAL alert, which is what these tests do on purpose.
+  platform = await startDashboardPlatform(KEYS);
+  ({ api, keys, keyIds } = platform);
 }, 60_000);
 
 afterAll(async () => {
   await platform?.stop();
   await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 // A test that fails half-way must not leave trading stopped for the next one.
@@ -107,22 +85,10 @@ interface OpenedPage {
 async function openDashboard(): Promise<OpenedPage> {
   const page = await browser.context.newPage();
   const watched = watch(page);
-  const authorized: string[] = [];
-  page.on('request', (request) => {
-    if (request.headers()['authorization'] !== undefined)
-      authorized.push(`${request.method()} ${new URL(request.url()).pathname}`);
-  });
-  await page.goto(`${platform.url()}/`);
+  await page.goto(`${platform.platform.url()}/`);
   await page.waitForSelector('#risk-controls[data-state="ready"][data-breaker="armed"]');
   await page.waitForSelector('#orders[data-state="ready"]');
-  return { page, watched, authorized };
-}
-
-/** Types a key and presses "Use key"; the page keeps it once the server has described it. */
-async function enterKey(page: Page, key: string): Promise<void> {
-  await page.fill('#api-key input[name="api-key"]', key);
-  await page.click('#api-key button[name="use"]');
-  await page.waitForSelector('#api-key[data-key="set"]');
+  return { page, watched, authorized: watched.authorized };
 }
 
 /** What the page keeps in this tab's sessionStorage, parsed. */
@@ -133,7 +99,7 @@ async function keptEntry(page: Page): Promise<unknown> {
 
 /** Revokes a key from outside the platform, as `rrr api-key revoke` in another process would. */
 async function revokeKey(id: string): Promise<void> {
-  const db = await openDatabase({ sqlitePath });
+  const db = await openDatabase({ sqlitePath: platform.sqlitePath });
   try {
     expect((await new ApiKeyStore(db).revoke(id)).alreadyRevoked).toBe(false);
   } finally {
@@ -149,11 +115,6 @@ function controlStates(page: Page): Promise<{ name: string; disabled: boolean; t
       title: b.getAttribute('title') ?? '',
     })),
   );
-}
-
-function expectCleanPage(watched: PageWatch): void {
-  expect(watched.pageErrors).toEqual([]);
-  expect(offLoopback(watched)).toEqual([]);
 }
 
 describe('the dashboard’s risk controls and order cancel, against the real platform in Chromium', () => {
@@ -206,7 +167,7 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     // The key went only to its own check, when entered and after the reload: reads never carry it, nothing was sent.
     expect(authorized).toEqual([KEY_CHECK, KEY_CHECK]);
     expect(watched.consoleErrors).toEqual([]);
-    expectCleanPage(watched);
+    expect(pageProblems(watched)).toEqual(CLEAN_PAGE);
     // Leaves no working order behind for the kill switch's count in the next test to depend on.
     expect((await callApi(`${api}/orders/${order.id}`, { method: 'DELETE', key: keys.trade })).status).toBe(200);
     await page.close();
@@ -281,7 +242,7 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     // The key went only to its check and with the two mutating calls.
     expect(authorized).toEqual([KEY_CHECK, 'POST /api/v1/risk/kill-switch', 'POST /api/v1/risk/kill-switch/release']);
     expect(watched.consoleErrors).toEqual([]);
-    expectCleanPage(watched);
+    expect(pageProblems(watched)).toEqual(CLEAN_PAGE);
     await page.close();
   }, 40_000);
 
@@ -322,7 +283,7 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     // The page sent the keys only to their checks, and nothing the server refused.
     expect(authorized).toEqual([KEY_CHECK, KEY_CHECK]);
     expect(watched.consoleErrors).toEqual([]);
-    expectCleanPage(watched);
+    expect(pageProblems(watched)).toEqual(CLEAN_PAGE);
     expect((await callApi(`${api}/orders/${order.id}`, { method: 'DELETE', key: keys.trade })).status).toBe(200);
     await page.close();
   }, 20_000);
@@ -363,7 +324,7 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect(watched.consoleErrors).toHaveLength(2);
     for (const line of watched.consoleErrors)
       expect(line).toMatch(/^Failed to load resource: .* 401 \(Unauthorized\)$/);
-    expectCleanPage(watched);
+    expect(pageProblems(watched)).toEqual(CLEAN_PAGE);
     await page.close();
   }, 30_000);
 
@@ -381,7 +342,7 @@ describe('the dashboard’s risk controls and order cancel, against the real pla
     expect(await page.getAttribute('#orders', 'data-state')).toBe('ready');
     expect(authorized).toEqual([KEY_CHECK, `DELETE /api/v1/orders/${order.id}`]);
     expect(watched.consoleErrors).toEqual([]);
-    expectCleanPage(watched);
+    expect(pageProblems(watched)).toEqual(CLEAN_PAGE);
     await page.close();
   }, 20_000);
 });

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const riskControls = new RiskControlsPanel(mount('risk-controls'), api, apiKey, live);
   const alerts = new AlertsPanel(mount('alerts'), api, live);
   const health = new HealthPanel(mount('health'), api, live);
-  const backtests = new BacktestsPanel(mount('backtests'), api);
+  const backtests = new BacktestsPanel(mount('backtests'), api, apiKey);
   live.subscribe(['orders', 'fills', 'portfolio', 'alerts', 'health']);
   live.start();
 

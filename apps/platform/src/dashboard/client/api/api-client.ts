@@ -1,7 +1,19 @@
-import { ApiError } from './api-error';
+import { ApiError, type FieldProblem } from './api-error';
 
 interface ErrorBody {
-  error?: { code?: string; message?: string };
+  error?: { code?: string; message?: string; details?: { problems?: unknown } };
+}
+
+/** The well-formed entries of a 400's `details.problems`: a form shows each next to itself. */
+function fieldProblems(problems: unknown): FieldProblem[] {
+  if (!Array.isArray(problems)) return [];
+  return problems
+    .filter(
+      (p): p is FieldProblem =>
+        typeof (p as Partial<FieldProblem> | null)?.field === 'string' &&
+        typeof (p as Partial<FieldProblem>).message === 'string',
+    )
+    .map(({ field, message }) => ({ field, message }));
 }
 
 export type MutatingMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -10,8 +22,8 @@ export type MutatingMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * The platform's REST API (same origin). Reads go without credentials; mutating calls carry the API key the user
  * entered (`Authorization: Bearer`), and so does the check of a key (`getWithKey`), so a key is only ever sent where
  * the server needs one. Every failure becomes an
- * ApiError naming the method, the route, the status and the server's `{ error: { code, message } }`, so a panel can
- * say exactly what failed.
+ * ApiError naming the method, the route, the status and the server's `{ error: { code, message } }` (and the fields a
+ * validation failure names), so a panel can say exactly what failed.
  */
 export class ApiClient {
   constructor(
@@ -69,7 +81,14 @@ export class ApiClient {
     }
     if (response.ok || acceptStatus.includes(response.status)) return parsed as T;
     const error = (parsed as ErrorBody | undefined)?.error;
-    throw new ApiError(method, path, response.status, error?.code ?? response.statusText, error?.message ?? '');
+    throw new ApiError(
+      method,
+      path,
+      response.status,
+      error?.code ?? response.statusText,
+      error?.message ?? '',
+      fieldProblems(error?.details?.problems),
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   ServiceStatusEvent,
   Trade,
 } from '@rrr/core';
+import type { BacktestJobStatus, StrategyParameterSpec } from '@rrr/backtesting';
 import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '@rrr/risk-management';
 import type { ApiKeyScope } from '../../../security/api-key-scope';
 
@@ -20,6 +21,8 @@ export type { Bar, Fill, Order, OrderStatus, Position, RegistryHealth, RiskAlert
 export type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus };
 
 export type { ApiKeyScope };
+// What `POST /api/v1/backtests` accepts as a strategy's `params`, and what its progress route reports.
+export type { BacktestJobStatus, StrategyParameterSpec };
 
 /** `GET /api/v1/auth/key`: the key a request presented. */
 export interface ApiKeyIdentity {
@@ -28,6 +31,13 @@ export interface ApiKeyIdentity {
   scope: ApiKeyScope;
   createdAt: number;
   lastUsedAt?: number;
+}
+
+/** A strategy of `GET /api/v1/backtests/strategies`: its name (as `POST /api/v1/backtests` takes it) and parameters. */
+export interface BacktestStrategyChoice {
+  name: string;
+  description: string;
+  parameters: StrategyParameterSpec[];
 }
 
 export interface ItemList<T> {
@@ -118,4 +128,24 @@ export interface BacktestDetail extends BacktestSummary {
   benchmarkMetrics?: Record<string, MetricValue> | null;
   equity?: { ts: number; equity: number; drawdown: number }[];
   trades?: BacktestTrade[];
+}
+
+/** `POST /api/v1/backtests`' 202: the job, whose id is also the id of the run it stores. */
+export interface BacktestSubmitted {
+  id: string;
+  status: BacktestJobStatus;
+  submittedAt: number;
+}
+
+/** `GET /api/v1/backtests/:id/progress`. */
+export interface BacktestProgress {
+  id: string;
+  status: BacktestJobStatus;
+  /** 0 … 1: share of the replayed bars processed. */
+  fraction: number;
+  barsProcessed: number | null;
+  /** Null until the replay has reported once (and for runs known only from the database). */
+  barsTotal: number | null;
+  /** Why the job failed or was cancelled. */
+  error?: string;
 }

@@ -1,9 +1,11 @@
 import { query, type ApiClient } from '../api/api-client';
-import type { BacktestDetail, BacktestSummary, BacktestTrade, ItemList } from '../api/wire-types';
+import type { SessionApiKey } from '../api/session-api-key';
+import type { BacktestDetail, BacktestProgress, BacktestSummary, BacktestTrade, ItemList } from '../api/wire-types';
 import { EquityDrawdownChart } from '../charts/equity-drawdown-chart';
 import { h, renderTable, type Column } from '../ui/dom';
 import { formatDate, formatMoney, formatNumber, formatTime, signClass } from '../ui/format';
 import { PanelFrame } from '../ui/panel';
+import { BacktestForm } from './backtest-form';
 import { benchmarkMetrics, formatMetric, HEADLINE_METRICS, strategyMetrics } from './backtest-metrics';
 
 const LIMIT = 50;
@@ -46,7 +48,9 @@ const TRADE_COLUMNS: Column<BacktestTrade>[] = [
 
 /**
  * Stored backtest runs (`GET /api/v1/backtests`) and, for the selected one (`#backtest=<id>`), its detail
- * (`GET /api/v1/backtests/:id`): metrics against buy-and-hold, equity and drawdown, and the round trips.
+ * (`GET /api/v1/backtests/:id`): metrics against buy-and-hold, equity and drawdown, and the round trips. Above them,
+ * the form that starts a backtest (BacktestForm): once a job started there has ended the list is read again, and a
+ * completed run's detail opens.
  */
 export class BacktestsPanel {
   private readonly frame: PanelFrame;
@@ -59,11 +63,14 @@ export class BacktestsPanel {
   constructor(
     mount: HTMLElement,
     private readonly api: ApiClient,
+    apiKey: SessionApiKey,
   ) {
     this.frame = new PanelFrame(mount, 'Backtests');
+    const form = new BacktestForm(api, apiKey, (progress) => void this.jobEnded(progress));
+    void form.load();
     this.list = h('div', { class: 'backtest-list' });
     this.detail = h('div', { class: 'backtest-detail', 'aria-live': 'polite' });
-    this.frame.body.append(h('div', { class: 'backtest-layout' }, this.list, this.detail));
+    this.frame.body.append(form.element, h('div', { class: 'backtest-layout' }, this.list, this.detail));
     window.addEventListener('hashchange', () => void this.selectFromHash());
   }
 
@@ -79,6 +86,12 @@ export class BacktestsPanel {
     } catch (error) {
       this.frame.fail(error);
     }
+  }
+
+  /** A failed run is stored too (the list shows it); only a completed one has a detail worth opening. */
+  private async jobEnded(progress: BacktestProgress): Promise<void> {
+    await this.load();
+    if (progress.status === 'completed') window.location.hash = `backtest=${encodeURIComponent(progress.id)}`;
   }
 
   private renderList(): void {

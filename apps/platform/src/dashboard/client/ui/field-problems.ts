@@ -1,0 +1,30 @@
+import type { FieldProblem } from '../api/api-error';
+import { h } from './dom';
+
+/**
+ * The request field a form control stands for, when `field` (as the API names it: `params.fast`, `body.strategy`,
+ * `body.symbols.0`) is that control's name or lies under it; `aliases` maps the API's other names for a control
+ * (`symbol` for `symbols`).
+ */
+export function controlNameFor(
+  field: string,
+  names: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const bare = field.replace(/^body[./]/, '');
+  const head = /^[^./[]+/.exec(bare)?.[0] ?? bare;
+  const named = aliases[head] === undefined ? bare : `${aliases[head]}${bare.slice(head.length)}`;
+  return names.find((name) => named === name || (named.startsWith(name) && /^[./[]/.test(named.slice(name.length))));
+}
+
+/**
+ * One list item per problem, `field: message` with the field as the API named it (`params.fast: must be < slow …`);
+ * a problem with no field (the whole request refused) is its message alone.
+ */
+export function renderFieldProblems(problems: readonly FieldProblem[]): HTMLLIElement[] {
+  return problems.map((p) =>
+    p.field === ''
+      ? h('li', {}, p.message)
+      : h('li', { 'data-field': p.field }, h('span', { class: 'problem-field' }, p.field), ': ', p.message),
+  );
+}
