@@ -11,7 +11,7 @@ import type {
   ServiceStatusEvent,
   Trade,
 } from '@rrr/core';
-import type { BacktestJobStatus, StrategyParameterSpec } from '@rrr/backtesting';
+import type { BacktestJobProgress, BacktestJobStatus, StrategyParameterSpec } from '@rrr/backtesting';
 import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '@rrr/risk-management';
 import type { ApiKeyScope } from '../../../security/api-key-scope';
 
@@ -137,15 +137,5 @@ export interface BacktestSubmitted {
   submittedAt: number;
 }
 
-/** `GET /api/v1/backtests/:id/progress`. */
-export interface BacktestProgress {
-  id: string;
-  status: BacktestJobStatus;
-  /** 0 … 1: share of the replayed bars processed. */
-  fraction: number;
-  barsProcessed: number | null;
-  /** Null until the replay has reported once (and for runs known only from the database). */
-  barsTotal: number | null;
-  /** Why the job failed or was cancelled. */
-  error?: string;
-}
+/** `GET /api/v1/backtests/:id/progress`: the service's job progress as the route sends it. */
+export type BacktestProgress = BacktestJobProgress;
