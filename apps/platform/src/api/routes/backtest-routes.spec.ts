@@ -161,6 +161,41 @@ describe('backtest routes on the platform', () => {
     expect(reader.body.error.code).toBe('FORBIDDEN');
   });
 
+  it('cancels a job (202, then cancelled), 409s one that ended, 404s an unknown one, and needs a trade key', async () => {
+    // One replay at a time: of three submitted together, the last waits behind two whole replays.
+    const submitted = await Promise.all(
+      [1, 2, 3].map(() =>
+        callApi<Progress>(`${jobs.api}/backtests`, {
+          method: 'POST',
+          key: jobs.keys.trade,
+          body: { ...REQUEST, from: '2000-01-01' },
+        }),
+      ),
+    );
+    const last = submitted[2].body.id;
+    const cancel = (id: string) =>
+      callApi<Progress & ErrorBody>(`${jobs.api}/backtests/${id}/cancel`, { method: 'POST', key: jobs.keys.trade });
+    expect((await callApi(`${jobs.api}/backtests/${last}/cancel`, { method: 'POST' })).status).toBe(401);
+    expect(
+      (await callApi(`${jobs.api}/backtests/${last}/cancel`, { method: 'POST', key: jobs.keys.read })).status,
+    ).toBe(403);
+    const cancelled = await cancel(last);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.id).toBe(last);
+    const ended = await eventually(
+      async () => {
+        const progress = (await callApi<Progress>(`${jobs.api}/backtests/${last}/progress`)).body;
+        return progress.status === 'queued' || progress.status === 'running' ? undefined : progress;
+      },
+      'the cancelled job to end',
+      15_000,
+    );
+    expect(ended.status).toBe('cancelled');
+    const again = await cancel(last);
+    expect([again.status, again.body.error.code]).toEqual([409, 'CONFLICT']);
+    expect((await cancel('no-such-job')).status).toBe(404);
+  });
+
   it('lists the strategies a backtest runs, with their parameters, as the catalog declares them', async () => {
     const listed = await callApi<{ items: { name: string; description: string; parameters: unknown[] }[] }>(
       `${jobs.api}/backtests/strategies`,

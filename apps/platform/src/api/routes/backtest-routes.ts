@@ -370,4 +370,24 @@ export function registerBacktestRoutes(app: FastifyInstance, deps: BacktestRoute
     },
     async (request) => backtesting.progress(request.params.id),
   );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/backtests/:id/cancel',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Cancel a backtest job of this process (scope trade)',
+        description:
+          'A queued job ends cancelled at once; a running replay is aborted and ends cancelled (its stored run failed) ' +
+          'once it has stopped: poll the progress. 409 when the job already ended; 404 for a job this process does ' +
+          'not hold.',
+        params: idParams,
+        response: { 202: progressSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      backtesting.cancel(request.params.id);
+      return reply.status(202).send(await backtesting.progress(request.params.id));
+    },
+  );
 }

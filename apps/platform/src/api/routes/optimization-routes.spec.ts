@@ -76,6 +76,43 @@ describe('optimization routes on the platform', () => {
     expect((await callApi(`${jobs.api}/optimizations?limit=0`)).status).toBe(400);
   });
 
+  it('cancels a job (202, then cancelled), 409s one that ended and 404s an unknown one', async () => {
+    // One solve at a time: the second of two submitted together waits behind a QAOA run.
+    const [first, second] = await Promise.all(
+      [{ method: 'qaoa' }, { method: 'exact' }].map(({ method }) =>
+        callApi<Job>(`${jobs.api}/optimizations`, {
+          method: 'POST',
+          key: jobs.keys.trade,
+          body: { symbols: ['SPX', 'AAPL'], k: 1, method },
+        }),
+      ),
+    );
+    const cancel = (id: string) =>
+      callApi<Job & ErrorBody>(`${jobs.api}/optimizations/${id}/cancel`, { method: 'POST', key: jobs.keys.trade });
+    const cancelled = await cancel(second.body.id);
+    expect(cancelled.status).toBe(202);
+    const ended = await eventually(
+      async () => {
+        const job = (await callApi<Job>(`${jobs.api}/optimizations/${second.body.id}`)).body;
+        return job.status === 'queued' || job.status === 'running' ? undefined : job;
+      },
+      'the cancelled optimisation to end',
+      15_000,
+    );
+    expect(ended.status).toBe('cancelled');
+    const again = await cancel(second.body.id);
+    expect([again.status, again.body.error.code]).toEqual([409, 'CONFLICT']);
+    expect((await cancel('nope')).status).toBe(404);
+    await eventually(
+      async () => {
+        const job = (await callApi<Job>(`${jobs.api}/optimizations/${first.body.id}`)).body;
+        return job.status === 'queued' || job.status === 'running' ? undefined : job;
+      },
+      'the first optimisation to end',
+      15_000,
+    );
+  });
+
   it('400s naming the field, 401/403 without a trade key, 404 for unknown ids', async () => {
     const bad = await callApi<ErrorBody>(`${jobs.api}/optimizations`, {
       method: 'POST',

@@ -201,4 +201,20 @@ export function registerOptimizationRoutes(app: FastifyInstance, deps: Optimizat
     },
     async (request) => optimizations.job(request.params.id),
   );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/optimizations/:id/cancel',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Cancel an optimisation job of this process (scope trade)',
+        description:
+          'A queued job ends cancelled at once; a running solve has its worker terminated and ends cancelled ' +
+          'moments later: poll the job. 409 when the job already ended; 404 for a job this process does not hold.',
+        params: idParamsSchema(100),
+        response: { 202: jobSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(202).send(optimizations.cancel(request.params.id)),
+  );
 }
