@@ -1,11 +1,9 @@
 import { isApiKeyScope } from '../../../security/api-key-scope';
+import { parseApiKeyToken } from '../../../security/api-key-token-format';
 import type { ApiKeyIdentity, ApiKeyScope } from './wire-types';
 
 /** Where the entered key is kept: this tab's session only, so it is gone when the tab closes. */
 const STORAGE_KEY = 'rrr.dashboard.apiKey';
-
-// The form `rrr api-key create` prints (apps/platform/src/security/api-key-token.ts); its id part is public.
-const TOKEN_PATTERN = /^rrr_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 
 /** A key the server has confirmed, with what it said of it: the scope decides which controls the page offers. */
 export interface KeptApiKey {
@@ -17,7 +15,7 @@ export interface KeptApiKey {
 /** Why a typed key cannot be used, or undefined when it can. */
 export function apiKeyProblem(token: string): string | undefined {
   if (token === '') return 'API key: enter the key `rrr api-key create` printed';
-  if (!TOKEN_PATTERN.test(token)) {
+  if (parseApiKeyToken(token) === undefined) {
     return 'API key: not a platform key (expected rrr_<12 hex digits>_<43 characters>, as `rrr api-key create` prints it)';
   }
   return undefined;
@@ -25,7 +23,7 @@ export function apiKeyProblem(token: string): string | undefined {
 
 /** The public id of a well-formed key (`rrr_<id>_…`), for naming a key without showing it. */
 export function apiKeyId(token: string): string | undefined {
-  return TOKEN_PATTERN.exec(token)?.[1];
+  return parseApiKeyToken(token)?.id;
 }
 
 function parseKept(text: string | undefined): KeptApiKey | undefined {
