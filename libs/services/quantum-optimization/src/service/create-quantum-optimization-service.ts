@@ -211,7 +211,8 @@ export function createQuantumOptimizationService(
         inputs: { ...inputs, firstTs: aligned.ts[0], lastTs: aligned.ts[aligned.ts.length - 1] },
         result: null,
       });
-      // Stored before it is acknowledged, so any process sharing the database finds it.
+      // Written before it is acknowledged, so any process sharing the database finds it (a failed write is logged
+      // and the job runs on here: the next status change writes the whole row again).
       await writes;
       return job;
     },
