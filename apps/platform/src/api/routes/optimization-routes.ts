@@ -23,6 +23,7 @@ export interface OptimizationRoutesDeps {
 
 const TAGS = ['optimization'];
 const LIST_LIMIT = { default: 50, max: 200 };
+const idParams = idParamsSchema(100, 'the optimisation job id');
 const METHODS = [...PORTFOLIO_METHODS, 'all'];
 
 const bodySchema = {
@@ -195,7 +196,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, deps: Optimizat
         tags: TAGS,
         summary:
           'An optimisation job (of any process on this database): status, inputs and (once completed) every method’s result and the winner',
-        params: idParamsSchema(100),
+        params: idParams,
         response: { 200: jobSchema, ...errorResponses(404) },
       },
     },
@@ -211,7 +212,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, deps: Optimizat
         description:
           'A queued job ends cancelled at once; a running solve has its worker terminated and ends cancelled ' +
           'moments later: poll the job. 409 when the job already ended; 404 for a job this process does not hold.',
-        params: idParamsSchema(100),
+        params: idParams,
         response: { 202: jobSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
