@@ -1,10 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { git } from '../../git';
 import { useHermeticGit, type HermeticGit } from '../../git/testing/hermetic-git';
-import { installPlugin, nxRunner } from '../../testing/nx-cli';
+import { installPlugin, nxRunner, WORKSPACE_MODULES } from '../../testing/nx-cli';
 import { createLegacyFixture, type LegacyFixtureSummary } from '../legacy-fixture/lib/create-legacy-fixture';
 import { readServiceRegistry } from './lib/write-service-registry';
 
@@ -203,6 +212,24 @@ describe('nx g @rrr/tools:consolidate on the legacy fixture (e2e)', () => {
     expect(result.numFailedTests).toBe(0);
     expect(result.numPassedTestSuites).toBe(result.numTotalTestSuites);
     expect(result.numTotalTestSuites).toBe(28);
+  });
+
+  it('gives every library a test target Nx infers from its jest config, and Nx runs it', () => {
+    const withTest = nx('show', 'projects', '--with-target', 'test', '--json');
+    expect(withTest.status).toBe(0);
+    const expected = ['core', ...fixture.services.map((s) => s.folder.replace(/_/g, '-'))].sort();
+    expect((JSON.parse(withTest.output) as string[]).sort()).toEqual(expected);
+    // Nx hashes a task with the versions of its tools (jest) from the lockfile. `npm install` after consolidating
+    // would write one; the fixture's node_modules are this workspace's, so its lockfile is what that would be.
+    const lockfile = join(root, 'package-lock.json');
+    copyFileSync(join(WORKSPACE_MODULES, '../package-lock.json'), lockfile);
+    try {
+      const test = nx('run', 'risk-management:test', '--skip-nx-cache');
+      expect(test.output).toMatch(/Tests:\s+[1-9]\d* passed, \d+ total/);
+      expect(test.status).toBe(0);
+    } finally {
+      rmSync(lockfile);
+    }
   });
 
   it('git log --follow reaches the worktree commits through the move and the rename', () => {

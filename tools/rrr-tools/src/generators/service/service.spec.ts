@@ -1,5 +1,6 @@
 import { addProjectConfiguration, readJson, readProjectConfiguration, updateJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { JEST_PLUGIN } from '../consolidate/lib/jest-test-target';
 import { readServiceRegistry, SERVICE_REGISTRY_PATH } from '../consolidate/lib/write-service-registry';
 import { readDependencyConstraints } from './lib/add-dependency-constraint';
 import { addService } from './service';
@@ -20,7 +21,8 @@ function workspace(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   updateJson(tree, 'nx.json', (json) => ({
     ...json,
-    targetDefaults: { typecheck: { cache: true }, test: { cache: true } },
+    targetDefaults: { typecheck: { cache: true } },
+    plugins: [JEST_PLUGIN],
   }));
   addProjectConfiguration(tree, 'core', { root: 'libs/core', sourceRoot: 'libs/core/src', tags: ['scope:core'] });
   tree.write('libs/core/src/index.ts', "export * from './registry';\n");
@@ -64,7 +66,8 @@ describe('service generator', () => {
     expect(result).toMatchObject({ root, importPath: '@rrr/pricing-feed', factory: 'createPricingFeedService' });
     const project = readProjectConfiguration(tree, 'pricing-feed');
     expect(project.tags).toEqual(['scope:service', 'service:pricing-feed']);
-    expect(project.targets).toEqual({ typecheck: {}, test: {} });
+    // test comes from the jest plugin, which infers it from the jest config written beside it.
+    expect(project.targets).toEqual({ typecheck: {} });
     for (const file of ['README.md', 'tsconfig.json', 'tsconfig.lib.json', 'tsconfig.spec.json', 'jest.config.cts']) {
       expect(tree.exists(`${root}/${file}`)).toBe(true);
     }

@@ -2,6 +2,8 @@ import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { join } from 'node:path';
 import { ensureNxWorkspace, mergeServiceDependencies } from './ensure-nx-workspace';
+import { JEST_PLUGIN } from './jest-test-target';
+import { TYPECHECK_TARGET } from './make-library';
 
 const WORKSPACE_ROOT = join(__dirname, '../../../../../..');
 
@@ -41,7 +43,9 @@ describe('ensureNxWorkspace', () => {
     expect(setup.wasNxWorkspace).toBe(false);
     const nx = readJson(tree, 'nx.json');
     expect(nx.defaultBase).toBe('main');
-    expect(Object.keys(nx.targetDefaults)).toEqual(['typecheck', 'test']);
+    expect(Object.keys(nx.targetDefaults)).toEqual(['typecheck']);
+    // Test targets are inferred from each library's jest config (the jest executor is deprecated).
+    expect(nx.plugins).toEqual([JEST_PLUGIN]);
 
     const base = readJson(tree, 'tsconfig.base.json');
     expect(base.compilerOptions).toMatchObject({
@@ -114,9 +118,8 @@ describe('ensureNxWorkspace', () => {
     expect(setup.wasNxWorkspace).toBe(true);
     expect(setup.created).toEqual([]);
     expect(setup.updated).toEqual(['nx.json']);
-    expect(Object.keys(readJson(tree, 'nx.json').targetDefaults)).toEqual(
-      expect.arrayContaining(['typecheck', 'test']),
-    );
+    expect(readJson(tree, 'nx.json').targetDefaults.typecheck).toEqual(TYPECHECK_TARGET);
+    expect(readJson(tree, 'nx.json').plugins).toContainEqual(JEST_PLUGIN);
     expect(tree.read('jest.preset.js', 'utf-8')).toBe(before);
     expect(readJson(tree, 'tsconfig.base.json').compilerOptions.paths).toEqual({
       '@rrr/core': ['libs/core/src/index.ts'],

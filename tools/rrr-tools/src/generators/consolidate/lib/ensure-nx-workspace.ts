@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type Tree, updateJson, writeJson } from '@nx/devkit';
 import * as ts from 'typescript';
-import { ROOT_TSCONFIG, TEST_TARGET, TYPECHECK_TARGET } from './make-library';
+import { ensureJestPlugin, JEST_PLUGIN } from './jest-test-target';
+import { ROOT_TSCONFIG, TYPECHECK_TARGET } from './make-library';
 
 export interface EnsureNxWorkspaceOptions {
   /** Branch `nx affected` compares against (main's branch). */
@@ -66,7 +67,8 @@ const NX_JSON = {
     ],
     sharedGlobals: ['{workspaceRoot}/tsconfig.base.json'],
   },
-  targetDefaults: { typecheck: TYPECHECK_TARGET, test: TEST_TARGET },
+  targetDefaults: { typecheck: TYPECHECK_TARGET },
+  plugins: [JEST_PLUGIN],
 };
 
 const JEST_PRESET = `const nxPreset = require('@nx/jest/preset').default;
@@ -120,11 +122,12 @@ function readJsonText(text: string, path: string): Record<string, unknown> {
 
 /**
  * Gives a repository that is not an Nx workspace yet the few root files its libraries need, and adds what is
- * missing to one that is: nx.json (typecheck/test targetDefaults, defaultBase), tsconfig.base.json (the
- * legacy root tsconfig.json's compiler options, which it replaces), jest.preset.js (swc), the toolchain
- * devDependencies at the installed versions, `nx run-many` scripts in place of the legacy root test and
- * typecheck scripts, and .gitignore entries for tool output. The legacy root jest config, which only ran
- * the shared folder's tests, goes: every library has its own now. Existing files are only added to.
+ * missing to one that is: nx.json (the typecheck target default, Nx's jest plugin for the test targets unless a
+ * test target default already runs them, defaultBase), tsconfig.base.json (the legacy root tsconfig.json's
+ * compiler options, which it replaces), jest.preset.js (swc), the toolchain devDependencies at the installed
+ * versions, `nx run-many` scripts in place of the legacy root test and typecheck scripts, and .gitignore entries
+ * for tool output. The legacy root jest config, which only ran the shared folder's tests, goes: every library has
+ * its own now. Existing files are only added to.
  */
 export function ensureNxWorkspace(tree: Tree, options: EnsureNxWorkspaceOptions): WorkspaceSetup {
   const setup: WorkspaceSetup = {
@@ -143,21 +146,17 @@ export function ensureNxWorkspace(tree: Tree, options: EnsureNxWorkspaceOptions)
     writeJson(tree, 'nx.json', { ...NX_JSON, defaultBase: options.defaultBase });
     setup.created.push('nx.json');
   } else {
+    let changed = false;
     updateJson(tree, 'nx.json', (json) => {
       const defaults = (json.targetDefaults ??= {});
-      let changed = false;
-      for (const [name, target] of [
-        ['typecheck', TYPECHECK_TARGET],
-        ['test', TEST_TARGET],
-      ] as const) {
-        if (!defaults[name]) {
-          defaults[name] = target;
-          changed = true;
-        }
+      if (!defaults.typecheck) {
+        defaults.typecheck = TYPECHECK_TARGET;
+        changed = true;
       }
-      if (changed) setup.updated.push('nx.json');
       return json;
     });
+    if (ensureJestPlugin(tree)) changed = true;
+    if (changed) setup.updated.push('nx.json');
   }
 
   if (!tree.exists(ROOT_TSCONFIG)) {

@@ -1,6 +1,7 @@
 import { readJson, readProjectConfiguration, updateJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { makeLibrary, TEST_TARGET, TYPECHECK_TARGET } from './make-library';
+import { JEST_PLUGIN } from './jest-test-target';
+import { makeLibrary, TYPECHECK_TARGET } from './make-library';
 
 const ROOT = 'libs/services/neural-network';
 
@@ -29,26 +30,39 @@ describe('makeLibrary', () => {
     tree.write(`${ROOT}/README.md`, '# Neural network\n');
   });
 
-  it('writes project.json with the tags and the targets nx.json already defaults', () => {
+  it('writes project.json with the tags and the typecheck target nx.json defaults; test is inferred by the jest plugin', () => {
     updateJson(tree, 'nx.json', (json) => ({
       ...json,
-      targetDefaults: { typecheck: TYPECHECK_TARGET, test: TEST_TARGET },
+      targetDefaults: { typecheck: TYPECHECK_TARGET },
+      plugins: [JEST_PLUGIN],
     }));
     library(tree);
     const project = readProjectConfiguration(tree, 'neural-network');
     expect(project.tags).toEqual(['scope:service', 'service:neural-network']);
-    expect(project.targets).toEqual({ typecheck: {}, test: {} });
+    expect(project.targets).toEqual({ typecheck: {} });
     expect(project.sourceRoot).toBe(`${ROOT}/src`);
+    expect(readJson(tree, 'nx.json').plugins).toEqual([JEST_PLUGIN]);
   });
 
-  it('spells the targets out when nx.json has no defaults for them, and lets a library without tests pass', () => {
+  it('spells typecheck out when nx.json has no default, registers the jest plugin, and lets a library without tests pass', () => {
     tree.delete(`${ROOT}/src/__tests__/predictor.test.ts`);
     const made = library(tree);
     const project = readProjectConfiguration(tree, 'neural-network');
     expect(project.targets?.['typecheck']).toEqual(TYPECHECK_TARGET);
-    expect(project.targets?.['test']?.executor).toBe('@nx/jest:jest');
-    expect(project.targets?.['test']?.options).toEqual({ passWithNoTests: true });
+    expect(project.targets?.['test']).toEqual({ options: { args: ['--passWithNoTests'] } });
+    expect(readJson(tree, 'nx.json').plugins).toContainEqual(JEST_PLUGIN);
     expect(made.hasTests).toBe(false);
+  });
+
+  it('keeps a workspace whose test target default runs jest through an executor on its convention', () => {
+    const executorTest = { executor: '@nx/jest:jest', options: { jestConfig: '{projectRoot}/jest.config.cts' } };
+    updateJson(tree, 'nx.json', (json) => ({ ...json, targetDefaults: { test: executorTest }, plugins: [] }));
+    tree.delete(`${ROOT}/src/__tests__/predictor.test.ts`);
+    library(tree);
+    expect(readProjectConfiguration(tree, 'neural-network').targets?.['test']).toEqual({
+      options: { passWithNoTests: true },
+    });
+    expect(readJson(tree, 'nx.json').plugins).toEqual([]);
   });
 
   it('writes tsconfigs on the base (keeping legacy options that differ), a jest config and the path alias', () => {

@@ -12,6 +12,7 @@ import { analyzeExports } from '../../../specifiers/export-surface';
 import { resolveRelativeInTree } from '../../../specifiers/resolve-in-tree';
 import { isScriptFile, stripScriptExtension } from '../../../specifiers/script-files';
 import { joinWorkspacePath, relativeWorkspacePath } from '../../../specifiers/workspace-paths';
+import { ensureJestPlugin, testTargetFor } from './jest-test-target';
 import { TESTS_FOLDER } from './plan-layout';
 
 export interface MakeLibraryOptions {
@@ -62,7 +63,7 @@ export const ROOT_TSCONFIG = 'tsconfig.base.json';
 
 const TEST_FILE = /\.(spec|test)\.[cm]?[jt]sx?$/;
 
-/** How the workspace defines the typecheck and test targets when nx.json has no targetDefaults for them. */
+/** How the workspace defines the typecheck target when nx.json has no targetDefaults for it. */
 export const TYPECHECK_TARGET: TargetConfiguration = {
   executor: 'nx:run-commands',
   cache: true,
@@ -71,14 +72,6 @@ export const TYPECHECK_TARGET: TargetConfiguration = {
     cwd: '{projectRoot}',
     command: 'tsc --noEmit -p tsconfig.lib.json && tsc --noEmit -p tsconfig.spec.json',
   },
-};
-
-export const TEST_TARGET: TargetConfiguration = {
-  executor: '@nx/jest:jest',
-  cache: true,
-  inputs: ['default', '^production', '{workspaceRoot}/jest.preset.js'],
-  outputs: ['{workspaceRoot}/coverage/{projectRoot}'],
-  options: { jestConfig: '{projectRoot}/jest.config.cts', passWithNoTests: false },
 };
 
 function isTestFile(path: string): boolean {
@@ -161,7 +154,8 @@ function writeEntry(tree: Tree, root: string): NonNullable<MadeLibrary['generate
 
 /**
  * Makes one consolidated folder an Nx library the way this workspace's own libraries are made:
- * project.json (tags, typecheck/test targets as nx.json's targetDefaults define them, lint left to the
+ * project.json (tags, the typecheck target as nx.json's targetDefaults define it, test inferred by Nx's jest
+ * plugin — registered when the workspace has neither it nor a test target default — lint left to the
  * workspace's eslint plugin), tsconfig.json/tsconfig.lib.json/tsconfig.spec.json, a jest.config.cts on the
  * root jest.preset.js, the `@scope/name` path in tsconfig.base.json, src/index.ts when the package had no
  * entry and a README.md when it had none.
@@ -178,12 +172,10 @@ export function makeLibrary(tree: Tree, options: MakeLibraryOptions): MadeLibrar
   const files = listFiles(tree, root);
   const hasTests = files.some((path) => isScriptFile(path) && isTestFile(path));
 
-  const targets: Record<string, TargetConfiguration> = {
-    typecheck: targetFor(tree, 'typecheck', TYPECHECK_TARGET),
-    test: targetFor(tree, 'test', TEST_TARGET),
-  };
-  // A library without tests would fail `passWithNoTests: false` until its first spec exists.
-  if (!hasTests) targets['test'] = { ...targets['test'], options: { passWithNoTests: true } };
+  ensureJestPlugin(tree);
+  const targets: Record<string, TargetConfiguration> = { typecheck: targetFor(tree, 'typecheck', TYPECHECK_TARGET) };
+  const test = testTargetFor(tree, hasTests);
+  if (test !== undefined) targets['test'] = test;
   const project: ProjectConfiguration = {
     name,
     root,

@@ -141,6 +141,13 @@ describe('renderMigrationReport', () => {
     expect(rollbackCommand('/x/backups/1')).toBe('nx g @rrr/tools:rollback --backup /x/backups/1');
   });
 
+  it('asks for npm install when devDependencies were added, so the lockfile has what Nx hashes the tests with', () => {
+    expect(renderMigrationReport(data())).toContain(
+      '- devDependencies added: `nx@23.2.1`. Run `npm install` so the lockfile records them: Nx hashes each test task ' +
+        'with the jest version it finds there.',
+    );
+  });
+
   it('lists per worktree what moved, was renamed, dropped and left behind, with bytes before and after', () => {
     const text = renderMigrationReport(data());
     expect(text).toContain(

@@ -244,7 +244,12 @@ export function renderMigrationReport(data: MigrationReportData): string {
   if (ws.removed.length > 0)
     lines.push(`- Removed (their role moved to the libraries): ${ws.removed.map(code).join(', ')}.`);
   const added = Object.entries(ws.devDependenciesAdded);
-  if (added.length > 0) lines.push(`- devDependencies added: ${added.map(([n, v]) => code(`${n}@${v}`)).join(', ')}.`);
+  if (added.length > 0) {
+    lines.push(
+      `- devDependencies added: ${added.map(([n, v]) => code(`${n}@${v}`)).join(', ')}. Run ${code('npm install')} ` +
+        'so the lockfile records them: Nx hashes each test task with the jest version it finds there.',
+    );
+  }
   for (const script of ws.scriptsReplaced)
     lines.push(`- Script ${code(script.name)}: ${code(script.from)} → ${code(script.to)}.`);
   if (ws.gitignoreAdded.length > 0) lines.push(`- .gitignore: ${ws.gitignoreAdded.map(code).join(', ')}.`);
