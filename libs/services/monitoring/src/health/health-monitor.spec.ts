@@ -1,4 +1,12 @@
-import { createMetricsRegistry, ManualClock, ServiceRegistry, type HealthStatus } from '@rrr/core';
+import {
+  childLogger,
+  createLogger,
+  createMetricsRegistry,
+  ManualClock,
+  ServiceRegistry,
+  type HealthStatus,
+} from '@rrr/core';
+import { Writable } from 'node:stream';
 import { createMonitoringMetrics } from '../metrics/monitoring-metrics';
 import { ManualTimers } from '../testing/manual-timers';
 import { HealthMonitor } from './health-monitor';
@@ -67,6 +75,49 @@ describe('HealthMonitor', () => {
     await monitor.stop();
     expect(timers.size).toBe(0);
     await registry.stopAll();
+  });
+
+  it('logs each transition with the service it is about as `subject`, keeping the emitter in `service`', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+        done();
+      },
+    });
+    const logger = childLogger(createLogger({ level: 'info', destination }), 'monitoring');
+    const statuses: Record<string, HealthStatus> = { 'trading-engine': 'up' };
+    const registry = await startedRegistry(statuses);
+    const timers = new ManualTimers(new ManualClock(1_000));
+    const monitor = new HealthMonitor({
+      source: () => registry.health(),
+      clock: timers.clock,
+      timers,
+      intervalMs: 10_000,
+      logger,
+    });
+    await monitor.start();
+    statuses['trading-engine'] = 'down';
+    await timers.advance(10_000);
+    await monitor.stop();
+
+    // Raw lines: a JSON parser would hide a duplicated key by keeping its last value.
+    const engineDown = lines.find((line) => line.includes('health: trading-engine up → down'));
+    expect(engineDown?.match(/"service":/g)).toHaveLength(1);
+    expect(JSON.parse(engineDown ?? '{}')).toMatchObject({
+      level: 'warn',
+      service: 'monitoring',
+      subject: 'trading-engine',
+      from: 'up',
+      to: 'down',
+      error: 'trading-engine lost its connection',
+    });
+    expect(lines.map((line) => (JSON.parse(line) as { subject?: string }).subject)).toEqual([
+      'platform',
+      'trading-engine',
+      'platform',
+      'trading-engine',
+    ]);
   });
 
   it('counts a failing or hanging source as the platform down without inventing service transitions', async () => {

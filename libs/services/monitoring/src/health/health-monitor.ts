@@ -186,9 +186,12 @@ export class HealthMonitor {
     for (const transition of transitions) {
       this.changes.push(transition);
       const level = transition.to === 'up' ? 'info' : 'warn';
+      const { service, ...change } = transition;
+      // `subject`, not `service`: the logger's own `service` binding names the emitter, and a second key of the
+      // same name in one JSON line leaves readers to pick one of the two.
       this.logger?.[level](
-        { ...transition },
-        `health: ${transition.service ?? 'platform'} ${transition.from} → ${transition.to}`,
+        { ...change, subject: service ?? 'platform' },
+        `health: ${service ?? 'platform'} ${transition.from} → ${transition.to}`,
       );
     }
     if (this.changes.length > this.transitionHistorySize) {
