@@ -2,6 +2,7 @@ import {
   childLogger,
   createMetricsRegistry,
   ServiceRegistry,
+  type Interval,
   type MetricsRegistry,
   type PlatformConfig,
   type RrrLogger,
@@ -34,6 +35,9 @@ export interface Platform {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The bars the live feed builds and the live strategies trade on (and warm up from when stored). */
+const LIVE_INTERVAL: Interval = '1m';
 
 /** Settings that have no config key (yet): tests and benchmarks tune the API's limits and timings here. */
 export interface PlatformOptions {
@@ -136,7 +140,13 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
         {
           ...config.data,
           loadBundled: true,
-          live: { tickMs: config.data.liveTickMs, ...options.liveFeed, enabled: true, symbols: liveSymbols },
+          live: {
+            tickMs: config.data.liveTickMs,
+            ...options.liveFeed,
+            enabled: true,
+            symbols: liveSymbols,
+            interval: LIVE_INTERVAL,
+          },
         },
       ),
     ['database', 'event-bus'],
@@ -182,13 +192,13 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           logger: childLogger(logger, 'trading-engine'),
           // Every order passes the risk service's pre-trade check, its circuit breaker and kill switch included.
           risk: risk.preTradeCheck,
-          // The default paper strategy: the legacy SMA 20/50 cross on the live crypto feed (its first signal comes
-          // after 50 one-minute bars of warm-up).
+          // The default paper strategy: the legacy SMA 20/50 cross on the live crypto feed. Its warm-up of 50
+          // one-minute bars comes from the stored live bars when there are enough (a restart), else from live time.
           strategies: [new SmaCrossStrategy({ fast: 20, slow: 50, symbols: liveSymbols })],
           // A failed write stops the engine; the registry's restart rebuilds it from the database.
           onFailure: (error) => ctx.reportFailure(error),
         },
-        { symbols: config.data.symbols, paper: config.paper, risk: config.risk },
+        { symbols: config.data.symbols, paper: config.paper, risk: config.risk, warmUpInterval: LIVE_INTERVAL },
       );
       // The kill switch acts through this engine's OMS: risk-management cannot import the trading engine. Read at
       // each call, since a restart after a failure replaces the engine.

@@ -152,3 +152,90 @@ describe('TradingEngine answering at once (in-memory store, paper exchange)', ()
     expect(viaPromises.fills).toEqual(direct.fills);
   });
 });
+
+describe('TradingEngine.warmUp', () => {
+  const k = 300;
+
+  async function runLive(engine: TradingEngine, clock: ManualClock, bars: Bar[]): Promise<Signal[]> {
+    const signals: Signal[] = [];
+    for (const bar of bars) {
+      clock.set(bar.ts + INTERVAL_MS[bar.interval]);
+      signals.push(...(await engine.processBar(bar)).signals);
+    }
+    return signals;
+  }
+
+  it('acts from the first live bar exactly as an engine that saw the last warmupBars - 1 bars live', async () => {
+    // Reference: the live run starts 49 bars before k, so its first bar that counts is bar k.
+    const reference = await backtest(new InMemoryTradingStore(), aapl.slice(k - 49));
+
+    const clock = new ManualClock(aapl[k].ts);
+    const published: string[] = [];
+    const exchange = new PaperExchange({
+      clock,
+      initialBalances: { USD: 100_000 },
+      latency: { minMs: 10, maxMs: 50, seed: 42 },
+    });
+    const engine = new TradingEngine(
+      {
+        store: new InMemoryTradingStore(),
+        exchange,
+        clock,
+        risk: allowAllPreTradeCheck,
+        ids: sequentialIds(),
+        strategies: [new SmaCrossStrategy()],
+        publish: (topic) => void published.push(topic),
+      },
+      { quoteCurrency: 'USD', initialCash: 100_000, symbols: ['AAPL'], snapshotEveryMs: 0 },
+    );
+    await engine.start();
+    // All k bars of history are offered; the strategy is fed only the newest 49 of them.
+    expect(await engine.warmUp(aapl.slice(0, k))).toBe(49);
+    expect(published).toEqual([]);
+    expect(engine.oms.getWorkingOrders()).toEqual([]);
+
+    const signals = await runLive(engine, clock, aapl.slice(k));
+    await engine.stop();
+    expect(signals.length).toBeGreaterThan(3);
+    expect(signals).toEqual(reference.signals);
+    // The trend in force at bar k is joined on bar k, as the reference's first counted signal is.
+    expect(signals[0].ts).toBe(aapl[k].ts + INTERVAL_MS['1d']);
+  });
+
+  it('does not show the strategies a live bar the warm-up already fed (redelivered, or stored and published)', async () => {
+    const clock = new ManualClock(aapl[k].ts);
+    const seen: number[] = [];
+    const recorder: Strategy = {
+      id: 'recorder',
+      warmupBars: 4,
+      onBar: (bar) => {
+        seen.push(bar.ts);
+        return [];
+      },
+    };
+    const engine = engineFor(new InMemoryTradingStore(), [recorder], clock);
+    await engine.start();
+    expect(await engine.warmUp(aapl.slice(k - 10, k))).toBe(3);
+    expect(seen).toEqual([aapl[k - 3].ts, aapl[k - 2].ts, aapl[k - 1].ts]);
+    await runLive(engine, clock, [aapl[k - 1], aapl[k]]);
+    expect(seen).toEqual([aapl[k - 3].ts, aapl[k - 2].ts, aapl[k - 1].ts, aapl[k].ts]);
+    // A second warm-up with the same history feeds nothing again.
+    expect(await engine.warmUp(aapl.slice(k - 10, k))).toBe(0);
+    await engine.stop();
+  });
+
+  it('lets an engine rebuilt after a failure continue with the warm strategies instead of warming them again', async () => {
+    const clock = new ManualClock(aapl[k].ts);
+    const strategy = new SmaCrossStrategy();
+    const first = engineFor(new InMemoryTradingStore(), [strategy], clock);
+    await first.start();
+    await first.warmUp(aapl.slice(0, k));
+    const rebuilt = engineFor(new InMemoryTradingStore(), [strategy], clock);
+    rebuilt.continueStrategiesOf(first);
+    await rebuilt.start();
+    const signals = await runLive(rebuilt, clock, [aapl[k - 1], ...aapl.slice(k, k + 60)]);
+    const reference = await backtest(new InMemoryTradingStore(), aapl.slice(k - 49, k + 60));
+    expect(signals).toEqual(reference.signals);
+    await rebuilt.stop();
+  });
+});

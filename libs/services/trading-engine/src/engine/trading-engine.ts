@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  intervalMs,
   type Bar,
   type Clock,
   type FieldProblem,
@@ -117,7 +118,10 @@ export class TradingEngine {
   private readonly config: TradingEngineConfig;
   private readonly strategies: readonly Strategy[];
   /** Bars each strategy has seen, per symbol (for its warm-up). */
-  private readonly barsSeen = new Map<Strategy, Map<string, number>>();
+  private barsSeen = new Map<Strategy, Map<string, number>>();
+  /** Per symbol, the newest bar fed by warmUp: a live bar not newer (redelivered, or stored and published) is not
+   * shown to the strategies twice. Undefined until a warm-up, so a backtest pays nothing for it. */
+  private warmedUntil: Map<string, number> | undefined;
   private lastSnapshotTs: number | undefined;
   private readonly positionOf = (symbol: string): number => this.portfolio.quantity(symbol);
   private started = false;
@@ -185,6 +189,53 @@ export class TradingEngine {
   }
 
   /**
+   * Feeds history (bars oldest first, any symbols) to the strategies before live bars arrive, so a started engine
+   * need not wait out each strategy's warm-up on live time. Each strategy gets the newest `warmupBars - 1` bars of
+   * each symbol it trades: the first live bar then completes its warm-up, and what the strategy says on it counts —
+   * exactly as if the history had arrived live (a trend follower still joins the trend it finds). Nothing else
+   * happens: no signal is published or executed, the venue and the portfolio do not see the bars. Returns how many
+   * distinct bars were fed.
+   */
+  async warmUp(bars: readonly Bar[]): Promise<number> {
+    const warmedUntil = (this.warmedUntil ??= new Map());
+    const bySymbol = new Map<string, Bar[]>();
+    for (const bar of bars) {
+      const until = warmedUntil.get(bar.symbol);
+      if (until !== undefined && bar.ts <= until) continue;
+      let series = bySymbol.get(bar.symbol);
+      if (series === undefined) bySymbol.set(bar.symbol, (series = []));
+      series.push(bar);
+    }
+    let fed = 0;
+    for (const [symbol, series] of bySymbol) {
+      let longest = 0;
+      for (const strategy of this.strategies) {
+        if (strategy.symbols !== undefined && !strategy.symbols.includes(symbol)) continue;
+        const history = series.slice(Math.max(0, series.length - (strategy.warmupBars - 1)));
+        for (const bar of history) {
+          this.countBar(strategy, symbol);
+          await strategy.onBar(bar, { now: bar.ts + intervalMs(bar.interval), position: this.positionOf });
+        }
+        longest = Math.max(longest, history.length);
+      }
+      const last = series[series.length - 1];
+      warmedUntil.set(symbol, last.ts);
+      this.executor.observeClose(symbol, last.close);
+      fed += longest;
+    }
+    return fed;
+  }
+
+  /**
+   * Takes over the strategies' warm-up counts from the engine this one replaces (a rebuild after a failure keeps
+   * the same strategy objects, whose indicators are already warm).
+   */
+  continueStrategiesOf(previous: TradingEngine): void {
+    this.barsSeen = previous.barsSeen;
+    this.warmedUntil = previous.warmedUntil;
+  }
+
+  /**
    * processBar, answering at once when nothing on the way waits for I/O (in-memory store, paper exchange, strategies
    * that answer synchronously): a backtest's bar then costs no microtask turns. Otherwise the same steps continue
    * asynchronously from where one had to wait.
@@ -213,6 +264,9 @@ export class TradingEngine {
   /** Runs the strategies (and their signals through the executor) from where `run` stands. */
   private runStrategies(run: BarRun): MaybePromise<BarOutcome> {
     const { bar } = run;
+    if (this.warmedUntil !== undefined && bar.ts <= (this.warmedUntil.get(bar.symbol) ?? -Infinity)) {
+      return this.finishBar(run);
+    }
     for (; run.strategy < this.strategies.length; run.strategy += 1, run.produced = undefined, run.signal = 0) {
       if (run.produced === undefined) {
         const strategy = this.strategies[run.strategy];

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuyAndHoldStrategy } from '../strategies/buy-and-hold-strategy';
+import { SmaCrossStrategy } from '../strategies/sma-cross-strategy';
 import { makeBar } from '../testing/make-bar';
 import { createTradingEngineService, type TradingEngineService } from './create-trading-engine-service';
 
@@ -194,5 +195,78 @@ describe('createTradingEngineService after a failed write', () => {
     expect(service.positions()).toHaveLength(1);
     expect(service.positions()[0].quantity).toBeCloseTo(0.15, 12);
     expect(failures).toHaveLength(1);
+  });
+});
+
+describe('createTradingEngineService warming strategies from stored bars', () => {
+  let dir: string;
+  let db: Database;
+  let bus: InProcessEventBus<PlatformTopics>;
+  let clock: ManualClock;
+  let service: TradingEngineService | undefined;
+  const signals: string[] = [];
+  // A falling then rising close: SMA(2) is above SMA(5) at the end of the stored history.
+  const closes = [120, 118, 116, 114, 112, 110, 108, 107, 109, 112, 115];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-te-warm-'));
+    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    await db.insertMany(
+      'bars',
+      closes.map((close, i) => {
+        const bar = makeBar('BTC-USD', T0 + i * MIN, { open: close, close });
+        return { ...bar, vwap: null, trades: null };
+      }),
+    );
+    clock = new ManualClock(T0 + closes.length * MIN);
+    bus = new InProcessEventBus<PlatformTopics>({ clock });
+    signals.length = 0;
+    await bus.subscribe('signal', (s) => void signals.push(`${s.symbol} ${s.direction} ${s.price}`));
+  });
+
+  afterEach(async () => {
+    await service?.stop();
+    await bus.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function serviceWith(warmUpInterval: '1m' | undefined): TradingEngineService {
+    const config = platformConfigSchema().parse({});
+    return createTradingEngineService(
+      { db, bus, clock, strategies: [new SmaCrossStrategy({ fast: 2, slow: 5, symbols: ['BTC-USD'] })] },
+      {
+        symbols: ['BTC-USD'],
+        paper: { ...config.paper, latencyMinMs: 0, latencyMaxMs: 0 },
+        ...(warmUpInterval === undefined ? {} : { warmUpInterval }),
+      },
+    );
+  }
+
+  async function liveBar(close: number): Promise<void> {
+    const ts = clock.now();
+    clock.advance(MIN);
+    await bus.publish('bar', makeBar('BTC-USD', ts, { open: close, close }));
+    await bus.idle();
+  }
+
+  it('feeds the newest warmupBars - 1 stored bars on start, so the first live bar already signals', async () => {
+    service = serviceWith('1m');
+    await service.start();
+    expect(await service.health()).toMatchObject({ status: 'up', details: { warmedUpBars: 4 } });
+    expect(signals).toEqual([]);
+    await liveBar(118);
+    // Fed 107, 109, 112, 115 from the database: SMA(2) = (115 + 118) / 2 = 116.5 > SMA(5) = 561 / 5 = 112.2.
+    expect(signals).toEqual(['BTC-USD long 118']);
+  });
+
+  it('without a warm-up interval waits for the warm-up on live bars, as before', async () => {
+    service = serviceWith(undefined);
+    await service.start();
+    expect((await service.health()).details).not.toHaveProperty('warmedUpBars');
+    for (const close of [118, 119, 120, 121]) await liveBar(close);
+    expect(signals).toEqual([]);
+    await liveBar(122);
+    expect(signals).toEqual(['BTC-USD long 122']);
   });
 });

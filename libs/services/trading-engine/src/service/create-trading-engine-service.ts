@@ -8,6 +8,7 @@ import {
   type FieldProblem,
   type Fill,
   type HealthReport,
+  type Interval,
   type MetricsRegistry,
   type PlatformConfig,
   type PlatformTopics,
@@ -33,6 +34,7 @@ import type { PreTradeCheck } from '../risk/pre-trade-check';
 import { SqlTradingStore } from '../store/sql-trading-store';
 import type { FillQuery, OrderQuery, OrderRejectionRecord, TradingStore } from '../store/trading-store';
 import type { Strategy } from '../strategies/strategy';
+import { readWarmUpBars, warmUpNeeds } from '../strategies/strategy-warm-up-bars';
 
 export interface TradingEngineServiceDeps {
   db: Database;
@@ -77,6 +79,12 @@ export interface TradingEngineServiceConfig {
   useTicks?: boolean;
   /** Prefix of order and fill ids (distinct per engine when engines share a database). */
   idPrefix?: string;
+  /**
+   * The interval of the bars the strategies are fed live: on start the newest stored bars of it warm each
+   * strategy's indicators (as many as its warm-up needs), so signals need not wait for that many live bars.
+   * Omitted: no warm-up from the database.
+   */
+  warmUpInterval?: Interval;
 }
 
 export interface TradingEngineService extends Service {
@@ -180,6 +188,8 @@ export function createTradingEngineService(
 
   let subscriptions: BusSubscription[] = [];
   let lastBarTs: number | undefined;
+  /** Stored bars the strategies were fed on the first start; later starts keep the same (warm) strategy objects. */
+  let warmedUpBars: number | undefined;
   const symbols = new Set(config.symbols);
   const report = (error: unknown, what: string): void => {
     deps.logger?.error({ err: error }, `trading engine failed to process a ${what}`);
@@ -191,8 +201,20 @@ export function createTradingEngineService(
     },
     async start() {
       // The stopped engine's memory may be ahead of the database; only the database is trusted.
-      if (engine.oms.failed !== undefined) engine = buildEngine();
+      if (engine.oms.failed !== undefined) {
+        const failed = engine;
+        engine = buildEngine();
+        engine.continueStrategiesOf(failed);
+      }
       await engine.start();
+      if (config.warmUpInterval !== undefined && warmedUpBars === undefined) {
+        const needs = warmUpNeeds(deps.strategies ?? [], config.symbols);
+        warmedUpBars = await engine.warmUp(await readWarmUpBars(deps.db, needs, config.warmUpInterval));
+        deps.logger?.info(
+          { bars: warmedUpBars, interval: config.warmUpInterval },
+          'strategies warmed up from stored bars',
+        );
+      }
       subscriptions.push(
         await deps.bus.subscribe(
           'bar',
@@ -232,6 +254,7 @@ export function createTradingEngineService(
           equity: valuation.equity,
           cash: valuation.cash,
           lastBarTs: lastBarTs ?? null,
+          ...(warmedUpBars === undefined ? {} : { warmedUpBars }),
           ...(failure === undefined ? {} : { error: failure.message }),
         },
       };
