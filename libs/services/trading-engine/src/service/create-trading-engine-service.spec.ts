@@ -211,13 +211,6 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rrr-te-warm-'));
     db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
-    await db.insertMany(
-      'bars',
-      closes.map((close, i) => {
-        const bar = makeBar('BTC-USD', T0 + i * MIN, { open: close, close });
-        return { ...bar, vwap: null, trades: null };
-      }),
-    );
     clock = new ManualClock(T0 + closes.length * MIN);
     bus = new InProcessEventBus<PlatformTopics>({ clock });
     signals.length = 0;
@@ -243,6 +236,18 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
     );
   }
 
+  /** The history a feed stores, here after the engine started (as the platform's feed may, starting alongside). */
+  async function storeHistory(): Promise<void> {
+    await db.insertMany(
+      'bars',
+      closes.map((close, i) => ({
+        ...makeBar('BTC-USD', T0 + i * MIN, { open: close, close }),
+        vwap: null,
+        trades: null,
+      })),
+    );
+  }
+
   async function liveBar(close: number): Promise<void> {
     const ts = clock.now();
     clock.advance(MIN);
@@ -250,19 +255,34 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
     await bus.idle();
   }
 
-  it('feeds the newest warmupBars - 1 stored bars on start, so the first live bar already signals', async () => {
+  it('feeds the newest warmupBars - 1 stored bars at the first live bar, so that bar already signals', async () => {
     service = serviceWith('1m');
     await service.start();
-    expect(await service.health()).toMatchObject({ status: 'up', details: { warmedUpBars: 4 } });
-    expect(signals).toEqual([]);
+    await storeHistory();
+    expect(await service.health()).toMatchObject({ status: 'up', details: { warmedUpBars: 0 } });
     await liveBar(118);
+    expect(await service.health()).toMatchObject({ details: { warmedUpBars: 4 } });
     // Fed 107, 109, 112, 115 from the database: SMA(2) = (115 + 118) / 2 = 116.5 > SMA(5) = 561 / 5 = 112.2.
     expect(signals).toEqual(['BTC-USD long 118']);
   });
 
-  it('without a warm-up interval waits for the warm-up on live bars, as before', async () => {
+  it('does not take the live bar itself for history when the feed stored it before publishing it', async () => {
+    service = serviceWith('1m');
+    await service.start();
+    await storeHistory();
+    const live = makeBar('BTC-USD', clock.now(), { open: 118, close: 118 });
+    await db.insertMany('bars', [{ ...live, vwap: null, trades: null }]);
+    clock.advance(MIN);
+    await bus.publish('bar', live);
+    await bus.idle();
+    expect(signals).toEqual(['BTC-USD long 118']);
+    expect(await service.health()).toMatchObject({ details: { warmedUpBars: 4 } });
+  });
+
+  it('without a warm-up interval waits out the warm-up on live bars', async () => {
     service = serviceWith(undefined);
     await service.start();
+    await storeHistory();
     expect((await service.health()).details).not.toHaveProperty('warmedUpBars');
     for (const close of [118, 119, 120, 121]) await liveBar(close);
     expect(signals).toEqual([]);

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   systemClock,
+  type Bar,
   type BusSubscription,
   type Clock,
   type Database,
@@ -80,9 +81,9 @@ export interface TradingEngineServiceConfig {
   /** Prefix of order and fill ids (distinct per engine when engines share a database). */
   idPrefix?: string;
   /**
-   * The interval of the bars the strategies are fed live: on start the newest stored bars of it warm each
-   * strategy's indicators (as many as its warm-up needs), so signals need not wait for that many live bars.
-   * Omitted: no warm-up from the database.
+   * The interval of the bars the strategies are fed live: at the first live bar of a symbol, the newest stored bars
+   * of it before that bar warm each strategy's indicators (as many as its warm-up needs), so signals need not wait
+   * for that many live bars. Omitted: no warm-up from the database.
    */
   warmUpInterval?: Interval;
 }
@@ -188,8 +189,25 @@ export function createTradingEngineService(
 
   let subscriptions: BusSubscription[] = [];
   let lastBarTs: number | undefined;
-  /** Stored bars the strategies were fed on the first start; later starts keep the same (warm) strategy objects. */
-  let warmedUpBars: number | undefined;
+  /**
+   * Symbols whose strategies were warmed from stored bars: at the first live bar of each, not at start, so history
+   * a feed stores while the services start (or in another process) is there. Kept across a rebuild after a
+   * failure, whose engine continues the same warm strategies.
+   */
+  const warmedSymbols = new Set<string>();
+  let warmedUpBars = 0;
+  const needs = warmUpNeeds(deps.strategies ?? [], config.symbols);
+  const warmUp = async (first: Bar): Promise<void> => {
+    const need = needs.get(first.symbol);
+    if (need === undefined) return;
+    const history = await readWarmUpBars(deps.db, first.symbol, first.interval, need, first.ts);
+    const fed = await engine.warmUp(history);
+    warmedUpBars += fed;
+    deps.logger?.info(
+      { symbol: first.symbol, bars: fed, interval: first.interval },
+      'strategies warmed up from stored bars',
+    );
+  };
   const symbols = new Set(config.symbols);
   const report = (error: unknown, what: string): void => {
     deps.logger?.error({ err: error }, `trading engine failed to process a ${what}`);
@@ -207,20 +225,16 @@ export function createTradingEngineService(
         engine.continueStrategiesOf(failed);
       }
       await engine.start();
-      if (config.warmUpInterval !== undefined && warmedUpBars === undefined) {
-        const needs = warmUpNeeds(deps.strategies ?? [], config.symbols);
-        warmedUpBars = await engine.warmUp(await readWarmUpBars(deps.db, needs, config.warmUpInterval));
-        deps.logger?.info(
-          { bars: warmedUpBars, interval: config.warmUpInterval },
-          'strategies warmed up from stored bars',
-        );
-      }
       subscriptions.push(
         await deps.bus.subscribe(
           'bar',
           async (bar) => {
             if (!symbols.has(bar.symbol)) return;
             lastBarTs = bar.ts;
+            if (bar.interval === config.warmUpInterval && !warmedSymbols.has(bar.symbol)) {
+              warmedSymbols.add(bar.symbol);
+              await warmUp(bar).catch((error: unknown) => report(error, 'warm-up from stored bars'));
+            }
             await engine.processBar(bar).catch((error: unknown) => report(error, 'bar'));
           },
           { durable: 'trading-engine-bars' },
@@ -254,7 +268,7 @@ export function createTradingEngineService(
           equity: valuation.equity,
           cash: valuation.cash,
           lastBarTs: lastBarTs ?? null,
-          ...(warmedUpBars === undefined ? {} : { warmedUpBars }),
+          ...(config.warmUpInterval === undefined ? {} : { warmedUpBars }),
           ...(failure === undefined ? {} : { error: failure.message }),
         },
       };

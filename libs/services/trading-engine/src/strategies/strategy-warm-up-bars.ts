@@ -18,23 +18,20 @@ export function warmUpNeeds(strategies: readonly Strategy[], universe: readonly 
 }
 
 /**
- * The stored bars the strategies need before live bars arrive: per symbol the newest `need` bars of `interval`,
- * oldest first. Stored bars are closed ones (the live feed stores a bar once its window has passed); the engine's
- * clock is not used to tell, since an accelerated feed's bars run ahead of it. A symbol with fewer stored bars
- * gives what there is: its warm-up then finishes on live bars.
+ * The stored bars of a symbol the strategies are fed before its first live bar: the newest `need` bars of
+ * `interval` opening before `before` (that live bar — which the feed may have stored already), oldest first. Fewer
+ * when fewer are stored: the warm-up then finishes on live bars.
  */
 export async function readWarmUpBars(
   db: Database,
-  needs: ReadonlyMap<string, number>,
+  symbol: string,
   interval: Interval,
+  need: number,
+  before: number,
 ): Promise<Bar[]> {
-  const bars: Bar[] = [];
-  for (const [symbol, need] of needs) {
-    const rows = await db.query<BarRow>(
-      `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE symbol = ? AND interval = ? ORDER BY ts DESC LIMIT ?`,
-      [symbol, interval, need],
-    );
-    for (let i = rows.length - 1; i >= 0; i--) bars.push(barFromRow(rows[i]));
-  }
-  return bars;
+  const rows = await db.query<BarRow>(
+    `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE symbol = ? AND interval = ? AND ts < ? ORDER BY ts DESC LIMIT ?`,
+    [symbol, interval, before, need],
+  );
+  return rows.reverse().map(barFromRow);
 }
