@@ -129,9 +129,12 @@ describe('starting a backtest from the dashboard, against the real platform in C
       from: Date.UTC(2015, 0, 1),
       to: Date.UTC(2020, 0, 1),
     });
+    // The page names the last day included, as the form took it, not the stored exclusive end.
     expect(await page.textContent('#backtests .backtest-detail h3')).toBe(
-      'sma-cross · SPX · 2015-01-01 → 2020-01-01 · fast=10 slow=30',
+      'sma-cross · SPX · 2015-01-01 → 2019-12-31 · fast=10 slow=30',
     );
+    const row = await texts(page, `#backtests tr[data-key="${id}"] td`);
+    expect(row.slice(1, 5)).toEqual(['sma-cross', 'SPX', '2015-01-01', '2019-12-31']);
     const detail = await dataset(page, '#backtests .backtest-detail');
     expect(detail['trades']).toBe(String(stored.body.trades.length));
     expect(detail['points']).toBe(String(stored.body.equity.length));

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, openDatabase } from '@rrr/core';
+import { createLogger, loadConfig, openDatabase, type Database } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +26,14 @@ export interface DashboardPlatform<Label extends string> {
 }
 
 /**
- * Creates the keys as `rrr api-key create` (and `rrr api-key revoke`) would, then starts every service with the
- * platform's default config — the bundled SPX/AAPL daily bars stored, the paper engine on the live pairs — and rate
+ * Creates the keys as `rrr api-key create` (and `rrr api-key revoke`) would, lets `arrange` add the rows a spec needs
+ * (before start: once running, the data pipeline's bulk load holds SQLite's write lock), then starts every service with
+ * the platform's default config — the bundled SPX/AAPL daily bars stored, the paper engine on the live pairs — and rate
  * limits off. The live feed ticks every 200 ms, so the paper exchange has a price for an order within a second.
  */
 export async function startDashboardPlatform<Label extends string>(
   keySpecs: Record<Label, DashboardKeySpec>,
+  arrange?: (db: Database) => Promise<unknown>,
 ): Promise<DashboardPlatform<Label>> {
   const dir = mkdtempSync(join(tmpdir(), 'rrr-dashboard-e2e-'));
   const sqlitePath = join(dir, 'rrr.db');
@@ -46,6 +48,7 @@ export async function startDashboardPlatform<Label extends string>(
       keyIds[label] = created.key.id;
       if (spec.revoked === true) await store.revoke(created.key.id);
     }
+    await arrange?.(db);
   } finally {
     await db.close();
   }

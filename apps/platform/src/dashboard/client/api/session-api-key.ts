@@ -88,8 +88,12 @@ export class SessionApiKey {
     this.changed();
   }
 
-  onChange(listener: () => void): void {
+  /** Calls `listener` on every change of the key until the returned function is called. */
+  onChange(listener: () => void): () => void {
     this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   private changed(): void {

@@ -100,7 +100,11 @@ export interface BacktestSummary {
   id: string;
   strategy: string;
   symbols: string[] | string;
+  /** Bar interval of the run (`1d`, `1m` …). */
+  interval: string;
+  /** First bar open of the range, epoch ms. */
   from: number | null;
+  /** End of the range, exclusive: the first instant after it (see backtestRunRange). */
   to: number | null;
   status: string;
   createdAt: number;

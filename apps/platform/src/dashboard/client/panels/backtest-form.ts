@@ -65,8 +65,8 @@ function parameterInput(spec: StrategyParameterSpec): HTMLInputElement {
  * parameters (empty fields take the strategy's defaults, shown greyed). Run sends `POST /api/v1/backtests` with the
  * entered API key — disabled without a key or with one below trade scope, its title saying why. A refusal is listed
  * under the form, problem by problem with the field the API named, and the fields it names are marked; an accepted
- * job is shown with its progress until it ends, then `onEnd` gets its progress. The form's `data-state` is
- * idle, submitting, refused or submitted.
+ * job is shown with its progress (and a Cancel button while it is queued or running) until it ends, then `onEnd` gets
+ * its progress. The form's `data-state` is idle, submitting, refused or submitted.
  */
 export class BacktestForm {
   readonly element: HTMLFormElement;
@@ -207,7 +207,7 @@ export class BacktestForm {
     this.updateRun();
     try {
       const job = await this.api.send<BacktestSubmitted>('POST', BACKTESTS_PATH, request);
-      this.jobs.prepend(new BacktestJobProgress(job, label, this.api, this.onEnd).element);
+      this.jobs.prepend(new BacktestJobProgress(job, label, this.api, this.apiKey, this.onEnd).element);
       while (this.jobs.childElementCount > SHOWN_JOBS) this.jobs.lastElementChild?.remove();
       this.setState('submitted');
     } catch (error) {

@@ -3,10 +3,11 @@ import type { SessionApiKey } from '../api/session-api-key';
 import type { BacktestDetail, BacktestProgress, BacktestSummary, BacktestTrade, ItemList } from '../api/wire-types';
 import { EquityDrawdownChart } from '../charts/equity-drawdown-chart';
 import { h, renderTable, type Column } from '../ui/dom';
-import { formatDate, formatMoney, formatNumber, formatTime, signClass } from '../ui/format';
+import { formatMoney, formatNumber, formatTime, signClass } from '../ui/format';
 import { PanelFrame } from '../ui/panel';
 import { BacktestForm } from './backtest-form';
 import { benchmarkMetrics, formatMetric, HEADLINE_METRICS, strategyMetrics } from './backtest-metrics';
+import { backtestRunRange } from './backtest-run-range';
 
 const LIMIT = 50;
 
@@ -18,8 +19,8 @@ const RUN_COLUMNS: Column<BacktestSummary>[] = [
   { title: 'Created', cell: (r) => formatTime(r.createdAt) },
   { title: 'Strategy', cell: (r) => r.strategy, text: true },
   { title: 'Symbols', cell: symbolsOf, text: true },
-  { title: 'From', cell: (r) => formatDate(r.from) },
-  { title: 'To', cell: (r) => formatDate(r.to) },
+  { title: 'From', cell: (r) => backtestRunRange(r).first },
+  { title: 'To', cell: (r) => backtestRunRange(r).last },
   { title: 'Status', cell: (r) => r.status, text: true },
   {
     title: 'Return',
@@ -157,13 +158,9 @@ export class BacktestsPanel {
     const equity = run.equity ?? [];
     const chartBox = h('div', { class: 'chart short', 'aria-label': 'Backtest equity and drawdown chart' });
     const trades = run.trades ?? [];
+    const range = backtestRunRange(run);
     this.detail.replaceChildren(
-      h(
-        'h3',
-        {},
-        `${run.strategy} · ${symbolsOf(run)} · ${formatDate(run.from)} → ${formatDate(run.to)}`,
-        params ? ` · ${params}` : '',
-      ),
+      h('h3', {}, `${run.strategy} · ${symbolsOf(run)} · ${range.first} → ${range.last}`, params ? ` · ${params}` : ''),
       metrics,
       equity.length > 0 ? chartBox : h('div', { class: 'empty' }, 'This run has no stored equity curve.'),
       h('h3', {}, `Trades (${trades.length})`),

@@ -7,7 +7,8 @@ const percent = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 2,
 });
 
-const DASH = '—';
+/** What a missing or unusable figure shows as. */
+export const DASH = '—';
 
 function usable(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
