@@ -353,6 +353,36 @@ describe('JobQueue', () => {
     expect(queue.healthDetails()).toMatchObject({ completed: 1 });
   });
 
+  it('takes a job under a given id, refusing one it holds queued or running and replacing a finished one', async () => {
+    const { queue, started } = sums();
+    queue.start();
+    const fields = (n: number) => ({ request: { n }, done: 0, result: null });
+    expect(queue.submit(fields(1), { id: 'stored-1' })).toMatchObject({ id: 'stored-1', status: 'running' });
+    expect(queue.submit(fields(2), { id: 'stored-2' })).toMatchObject({ id: 'stored-2', status: 'queued' });
+    for (const [id, status] of [
+      ['stored-1', 'running'],
+      ['stored-2', 'queued'],
+    ]) {
+      const conflict = await refusal(() => queue.submit(fields(3), { id }));
+      expect(conflict).toBeInstanceOf(ConflictError);
+      expect(conflict).toMatchObject({ message: `sum ${id} is already ${status}`, details: { id, status } });
+    }
+    expect(queue.healthDetails()).toMatchObject({ running: 1, queued: 1 });
+
+    queue.cancel('stored-2');
+    const again = queue.submit(fields(4), { id: 'stored-2' });
+    expect(again).toMatchObject({ id: 'stored-2', status: 'queued', request: { n: 4 } });
+    expect(again.error).toBeUndefined();
+    expect(queue.list().map((j) => [j.id, j.status])).toEqual([
+      ['stored-2', 'queued'],
+      ['stored-1', 'running'],
+    ]);
+    started[0].resolve(1);
+    await settle();
+    expect(started.map((s) => s.job.request.n)).toEqual([1, 4]);
+    await queue.stop();
+  });
+
   it('names unknown ids with unknownJobName, and ids default to UUIDs', async () => {
     const { queue } = sums({ unknownJobName: 'sum job', newId: undefined });
     queue.start();

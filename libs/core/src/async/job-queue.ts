@@ -148,11 +148,28 @@ export class JobQueue<J extends JobRecord> {
     }
   }
 
-  /** Queues a job (it starts at once when a slot is free) and returns it; SERVICE_UNAVAILABLE when refused. */
-  submit(fields: JobFields<J>): J {
+  /**
+   * Queues a job (it starts at once when a slot is free) and returns it; SERVICE_UNAVAILABLE when refused. `id`: the
+   * job's id instead of a new one — for an owner that stored the job under its id before queueing it, or resumes a
+   * stored job under the id its submitter holds. ConflictError while a job of that id is queued or running here; a
+   * finished one still remembered is replaced.
+   */
+  submit(fields: JobFields<J>, options: { id?: string } = {}): J {
     this.assertAccepting();
+    const id = options.id ?? this.newId();
+    const known = this.jobs.get(id);
+    if (known !== undefined) {
+      if (known.status === 'queued' || known.status === 'running') {
+        throw new ConflictError(`${this.options.jobName} ${id} is already ${known.status}`, {
+          id,
+          status: known.status,
+        });
+      }
+      this.finished.delete(id);
+      this.jobs.delete(id);
+    }
     const job = {
-      id: this.newId(),
+      id,
       status: 'queued',
       ...fields,
       submittedAt: this.clock.now(),

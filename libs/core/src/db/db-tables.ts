@@ -187,6 +187,7 @@ export const DB_TABLES = {
       created_at: 'integer',
       finished_at: 'integer',
       heartbeat_at: 'integer',
+      request: 'json',
     },
   },
   backtest_trades: {

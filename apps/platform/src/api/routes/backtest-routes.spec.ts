@@ -173,6 +173,9 @@ describe('backtest routes on the platform', () => {
       ),
     );
     const last = submitted[2].body.id;
+    // Waiting, it is already a stored run: listed as queued.
+    const waiting = await callApi<{ items: { id: string; status: string }[] }>(`${jobs.api}/backtests`);
+    expect(waiting.body.items.find((run) => run.id === last)?.status).toBe('queued');
     const cancel = (id: string) =>
       callApi<Progress & ErrorBody>(`${jobs.api}/backtests/${id}/cancel`, { method: 'POST', key: jobs.keys.trade });
     expect((await callApi(`${jobs.api}/backtests/${last}/cancel`, { method: 'POST' })).status).toBe(401);
@@ -191,6 +194,9 @@ describe('backtest routes on the platform', () => {
       15_000,
     );
     expect(ended.status).toBe('cancelled');
+    // Its stored run is ended too, so no other process takes it over.
+    const stored = await callApi<Detail & { error: string | null }>(`${jobs.api}/backtests/${last}`);
+    expect([stored.body.status, stored.body.error]).toEqual(['failed', 'cancelled before it started']);
     const again = await cancel(last);
     expect([again.status, again.body.error.code]).toEqual([409, 'CONFLICT']);
     expect((await cancel('no-such-job')).status).toBe(404);

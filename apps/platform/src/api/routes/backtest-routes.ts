@@ -102,7 +102,11 @@ const summaryProperties = {
   interval: { type: 'string' },
   from: { ...timestampSchema, description: 'first bar open of the range, epoch ms' },
   to: { ...timestampSchema, description: 'end of the range (exclusive), epoch ms' },
-  status: { type: 'string', enum: ['running', 'completed', 'failed'] },
+  status: {
+    type: 'string',
+    enum: ['queued', 'running', 'completed', 'failed'],
+    description: 'queued: submitted to the backtesting service, waiting for a slot',
+  },
   createdAt: timestampSchema,
   finishedAt: nullable('integer'),
   error: nullable('string'),

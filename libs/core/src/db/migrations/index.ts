@@ -6,6 +6,7 @@ import { signalsMigration } from './0005-signals';
 import { dropBarsIntervalIndexMigration } from './0006-drop-bars-interval-index';
 import { optimizationRunsMigration } from './0007-optimization-runs';
 import { backtestRunHeartbeatsMigration } from './0008-backtest-run-heartbeats';
+import { queuedBacktestRunsMigration } from './0009-queued-backtest-runs';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -20,4 +21,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   dropBarsIntervalIndexMigration,
   optimizationRunsMigration,
   backtestRunHeartbeatsMigration,
+  queuedBacktestRunsMigration,
 ];

@@ -91,6 +91,12 @@ export interface BacktestDeps {
    * backtesting service), so a run whose process died can be told from a running one. Default false (the CLI).
    */
   heartbeat?: boolean;
+  /**
+   * The run is already stored as `queued` under the id `newId` gives (the backtesting service stores a job as it is
+   * submitted): it is moved to running rather than inserted, and ConflictError is thrown, with nothing written, when
+   * it is no longer queued (cancelled, or taken over by another process). Default false.
+   */
+  storedQueued?: boolean;
 }
 
 /** A request with every default applied and every value checked and typed. */

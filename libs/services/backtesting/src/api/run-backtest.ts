@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage, type Bar } from '@rrr/core';
+import { ConflictError, errorMessage, type Bar } from '@rrr/core';
 import { defaultBarLoader } from '../data/bar-loader';
 import { completeBacktestRun, failBacktestRun, insertBacktestRun } from '../storage/backtest-run-store';
+import { startQueuedBacktestRun } from '../storage/queued-backtest-runs';
+import { pendingBacktestRunRecord } from './backtest-run-record';
 import { checkDataCoverage, resolveBacktestRequest, type BacktestDeps, type BacktestRequest } from './backtest-request';
 import type { BacktestProgressCallback } from './backtest-progress';
 import {
@@ -33,7 +35,8 @@ export interface BacktestResult extends SimulationOutcome {
  * 2. Loads the bars (the database's when it holds the series, else the bundled datasets), plus warm-up history.
  * 3. Replays them through the trading engine (see runEventBacktest), reporting `run` progress per 1,000 bars.
  * 4. Computes the metrics for the strategy and for buy-and-hold, and saves the run and its round trips when a
- *    database is given (status running → completed, or failed with the error).
+ *    database is given (status running → completed, or failed with the error). A run the backtesting service stored
+ *    as queued (`deps.storedQueued`) is moved to running instead of inserted.
  */
 export async function runBacktest(
   request: BacktestRequest,
@@ -68,27 +71,14 @@ export async function runBacktest(
   const createdAt = now();
   const db = deps.db;
   if (db !== undefined) {
-    await insertBacktestRun(
-      db,
-      {
-        id,
-        name: resolved.name,
-        strategy: settings.strategy,
-        parameters: settings.parameters,
-        symbols: settings.symbols,
-        interval: settings.interval,
-        startTs: settings.from,
-        endTs: settings.to,
-        initialCapital: settings.initialCapital,
-        finalEquity: null,
-        metrics: null,
-        status: 'running',
-        error: null,
-        createdAt,
-        finishedAt: null,
-      },
-      deps.heartbeat === true ? createdAt : undefined,
-    );
+    const record = pendingBacktestRunRecord(id, resolved, 'running', createdAt);
+    if (deps.storedQueued === true) {
+      if (!(await startQueuedBacktestRun(db, record, createdAt))) {
+        throw new ConflictError(`backtest run ${id} is no longer queued: cancelled, or taken over by another process`, {
+          id,
+        });
+      }
+    } else await insertBacktestRun(db, record, deps.heartbeat === true ? createdAt : undefined);
   }
   let outcome: SimulationOutcome;
   try {

@@ -6,9 +6,9 @@ import type { BacktestRequest } from '../api/backtest-request';
 import { runBacktest } from '../api/run-backtest';
 import { bundledBarLoader } from '../data/bar-loader';
 import { insertBacktestRun, type BacktestRunRecord } from '../storage/backtest-run-store';
+import { settledJob } from '../testing/settled-job';
 import { validationProblemsOf } from '../testing/validation-problems-of';
-import type { BacktestJob } from './backtest-job';
-import { createBacktestingService, type BacktestingService } from './create-backtesting-service';
+import { createBacktestingService } from './create-backtesting-service';
 
 const SMA_2010S: BacktestRequest = {
   strategy: 'sma-cross',
@@ -18,31 +18,22 @@ const SMA_2010S: BacktestRequest = {
   params: { fast: 20, slow: 50 },
 };
 
-/** Polls until the job has left queued/running (the job runs on this thread, so the poll only waits its turn). */
-async function settled(service: BacktestingService, id: string): Promise<BacktestJob> {
-  for (;;) {
-    const job = service.job(id);
-    if (job.status !== 'queued' && job.status !== 'running') return job;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
   let dir: string;
   let db: Database;
   let ids: number;
+  let files = 0;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rrr-backtesting-service-'));
-    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
   });
-  afterAll(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A database per test: a stopped service hands its queued runs to the next one started on the same database.
+  beforeEach(async () => {
     ids = 0;
+    db = await openDatabase({ sqlitePath: join(dir, `rrr-${++files}.db`) });
   });
+  afterEach(async () => db.close());
 
   const build = (
     config: Parameters<typeof createBacktestingService>[1] = {},
@@ -62,7 +53,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
     await service.start();
     const job = await service.submit(SMA_2010S);
     expect(job.status).toBe('running'); // a free slot: it starts at once
-    const done = await settled(service, job.id);
+    const done = await settledJob(service, job.id);
     await service.stop();
 
     const direct = await runBacktest(SMA_2010S, { loader: bundledBarLoader() });
@@ -103,6 +94,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
       expect.stringMatching(/^symbols: no 1d bars of NOPE in /),
     ]);
     expect((await service.health()).details).toMatchObject({ queued: 0, running: 0, completed: 0 });
+    expect(await db.query('SELECT id FROM backtest_runs')).toEqual([]);
     await service.stop();
   });
 
@@ -117,11 +109,15 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
 
     expect(service.cancel(second.id)).toMatchObject({ status: 'cancelled', error: 'cancelled before it started' });
     expect(service.job(third.id).status).toBe('queued');
-    expect((await settled(service, first.id)).status).toBe('completed');
-    const last = await settled(service, third.id);
+    expect((await settledJob(service, first.id)).status).toBe('completed');
+    const last = await settledJob(service, third.id);
     expect(last.status).toBe('completed');
     expect(last.startedAt as number).toBeGreaterThanOrEqual(service.job(first.id).finishedAt as number);
-    expect(await storedRows(second.id)).toEqual({ runs: [], trades: 0 });
+    // Its stored run is ended, as a cancelled replay's is, so no process takes it over.
+    expect(await storedRows(second.id)).toEqual({
+      runs: [{ status: 'failed', error: 'cancelled before it started' }],
+      trades: 0,
+    });
     expect(() => service.cancel(first.id)).toThrow(`backtest ${first.id} is already completed`);
     await service.stop();
   });
@@ -140,7 +136,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
         if (ticking) setImmediate(tick);
       };
       setImmediate(tick);
-      await settled(service, job.id);
+      await settledJob(service, job.id);
       ticking = false;
       await service.stop();
       return [...seen];
@@ -151,7 +147,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
     expect(await progressSeenMidReplay(1_000_000)).toEqual([]);
   });
 
-  it('stop() cancels queued jobs and aborts the running one, leaving its stored run failed and no trades', async () => {
+  it('stop() aborts the running job, leaving its stored run failed and no trades, and hands over the queued ones', async () => {
     const service = build();
     await service.start();
     const running = await service.submit({ ...SMA_2010S, from: '2000-01-01' });
@@ -166,15 +162,29 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
       runs: [{ status: 'failed', error: 'cancelled: the backtesting service stopped' }],
       trades: 0,
     });
-    expect(await storedRows(queued.id)).toEqual({ runs: [], trades: 0 });
+    // This process lets go of the queued job, but its stored run stays queued for the next service to take over.
+    expect(await storedRows(queued.id)).toEqual({ runs: [{ status: 'queued', error: null }], trades: 0 });
     expect(await service.health()).toMatchObject({ status: 'down', details: { queued: 0, running: 0, cancelled: 2 } });
     await expect(service.submit(SMA_2010S)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
 
-    // Started again (a registry restart), it takes work as before.
+    // Started again (a registry restart), it takes the handed-over job back under its id, and new work as before.
     await service.start();
+    expect(service.job(queued.id).status).toBe('running');
     const again = await service.submit(SMA_2010S);
-    expect((await settled(service, again.id)).status).toBe('completed');
+    expect((await settledJob(service, queued.id)).status).toBe('completed');
+    expect((await settledJob(service, again.id)).status).toBe('completed');
+    expect((await storedRows(queued.id)).runs).toEqual([{ status: 'completed', error: null }]);
     await service.stop();
+  });
+
+  it('a submit refused once its run is stored (the service stopped while it was checked) leaves no stored run', async () => {
+    const service = build();
+    await service.start();
+    // The request is checked against the data first; the service stops while that is read.
+    const submitted = service.submit(SMA_2010S);
+    await service.stop();
+    await expect(submitted).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(await db.query('SELECT id FROM backtest_runs')).toEqual([]);
   });
 
   it('refuses a submit when the queue is full, naming the limit', async () => {
@@ -196,7 +206,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
     const first = build({}, 'db-progress');
     await first.start();
     const job = await first.submit(SMA_2010S);
-    await settled(first, job.id);
+    await settledJob(first, job.id);
     await first.stop();
 
     const later = build({}, 'db-progress-later');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   JobQueue,
   resolveIntegerOptions,
@@ -19,9 +20,11 @@ import {
   type BacktestRequest,
 } from '../api/backtest-request';
 import type { BacktestProgress } from '../api/backtest-progress';
+import { pendingBacktestRunRecord } from '../api/backtest-run-record';
 import { runBacktest } from '../api/run-backtest';
 import { defaultBarLoader, type BarLoader } from '../data/bar-loader';
 import {
+  failBacktestRun,
   interruptStaleBacktestRuns,
   listBacktestRuns,
   loadBacktestRun,
@@ -29,6 +32,13 @@ import {
   type BacktestRunRecord,
   type StoredTrade,
 } from '../storage/backtest-run-store';
+import {
+  claimStaleQueuedBacktestRuns,
+  failQueuedBacktestRun,
+  insertQueuedBacktestRun,
+  releaseQueuedBacktestRuns,
+  withdrawQueuedBacktestRun,
+} from '../storage/queued-backtest-runs';
 import type { BacktestJob, BacktestJobStatus } from './backtest-job';
 
 export interface BacktestingServiceDeps {
@@ -58,8 +68,9 @@ export interface BacktestingServiceConfig {
   /** Finished jobs remembered for progress queries (older ones are answered from the stored run); default 1,000. */
   keepFinishedJobs?: number;
   /**
-   * How often the stored runs of running jobs are stamped alive; a stored run of a service not stamped for three
-   * intervals belonged to a process that died and is ended as failed (interrupted) when runs are read. Default 5,000.
+   * How often the stored runs of queued and running jobs are stamped alive, and stale queued runs looked for. A stored
+   * run not stamped for three intervals belonged to a process that died: a running one is ended as failed
+   * (interrupted) when runs are read, a queued one is taken over and run by a started service. Default 5,000.
    */
   heartbeatMs?: number;
 }
@@ -76,15 +87,19 @@ export interface BacktestJobProgress {
 
 export interface BacktestingService extends Service {
   /**
-   * Checks the request completely (strategy, parameters, symbols, range against the data) and queues it. Bad input
-   * throws ValidationError naming every field before anything is queued; a full queue throws SERVICE_UNAVAILABLE.
+   * Checks the request completely (strategy, parameters, symbols, range against the data), stores it as a queued run
+   * and queues it. Bad input throws ValidationError naming every field before anything is stored or queued; a full
+   * queue throws SERVICE_UNAVAILABLE.
    */
   submit(request: BacktestRequest): Promise<BacktestJob>;
   /** A job of this process (queued, running or recently finished); NotFoundError otherwise. */
   job(id: string): BacktestJob;
   /** The job's progress, or a stored run's (from another process or before a restart); NotFoundError if neither. */
   progress(id: string): Promise<BacktestJobProgress>;
-  /** Removes a queued job, or aborts a running one (its stored run is marked failed); ConflictError once finished. */
+  /**
+   * Removes a queued job (its stored run is marked failed, so no process takes it over), or aborts a running one (its
+   * stored run is marked failed); ConflictError once finished.
+   */
   cancel(id: string): BacktestJob;
   /** Stored runs, newest first. */
   listRuns(filter?: { strategy?: string; limit?: number }): Promise<BacktestRunRecord[]>;
@@ -109,8 +124,10 @@ function checkConfig(config: BacktestingServiceConfig) {
  * live services on the same thread keep answering. Runs are stored exactly as `rrr backtest` stores them (the
  * completed run and its round trips in one transaction), with the job's id as the run's id. `stop` drops the queue
  * and aborts running replays, waiting until each has marked its stored run failed: nothing is left half-written.
- * While a replay runs its stored run is stamped alive every `heartbeatMs`; reads first end as failed (interrupted)
- * the runs whose process died, so none shows as running forever.
+ * A submitted job is stored at once as a queued run with its request. Its process stamps its queued and running runs
+ * alive every `heartbeatMs`; reads first end as failed (interrupted) the running runs whose process died, so none
+ * shows as running forever, and a started service takes over (on start and at every heartbeat) the queued runs whose
+ * process died or stopped, under the same id, so the id a client holds still completes.
  */
 export function createBacktestingService(
   deps: BacktestingServiceDeps,
@@ -130,10 +147,24 @@ export function createBacktestingService(
     ...(deps.predict === undefined ? {} : { predict: deps.predict }),
   };
 
+  const newId = deps.newId ?? randomUUID;
   const staleAfterMs = STALE_AFTER_HEARTBEATS * settings.heartbeatMs;
   let heartbeat: NodeJS.Timeout | undefined;
-  /** Ends the stored runs of dead processes before a read, so the read shows them as they really stand. */
-  const settleStaleRuns = () => {
+  // Writes nobody awaits (heartbeats, cancellations) run in one chain that reads and stop() wait for; a failed one
+  // is logged.
+  let writes: Promise<void> = Promise.resolve();
+  const persist = (what: string, write: () => Promise<unknown>): void => {
+    writes = writes.then(write).then(
+      () => undefined,
+      (error: unknown) => deps.logger?.warn({ err: error }, `could not ${what}`),
+    );
+  };
+  /**
+   * Before a read: this process's own pending writes land (a cancelled job reads as ended), and the running runs of
+   * dead processes are ended, so the read shows every run as it really stands.
+   */
+  const settleStaleRuns = async () => {
+    await writes;
     const now = clock.now();
     return interruptStaleBacktestRuns(deps.db, now - staleAfterMs, now);
   };
@@ -147,7 +178,6 @@ export function createBacktestingService(
     // Old finished jobs are forgotten; their stored runs still answer progress().
     keepFinished: settings.keepFinishedJobs,
     clock,
-    newId: deps.newId,
     run: async (job, signal, report) => {
       const onProgress = (progress: BacktestProgress): void => {
         if (progress.phase !== 'run' || progress.total <= 0) return;
@@ -158,7 +188,11 @@ export function createBacktestingService(
         });
       };
       try {
-        await runBacktest(job.request, { ...backtestDeps, signal, newId: () => job.id }, onProgress);
+        await runBacktest(
+          job.request,
+          { ...backtestDeps, signal, newId: () => job.id, storedQueued: true },
+          onProgress,
+        );
       } catch (error) {
         if (!signal.aborted) deps.logger?.warn({ job: job.id, err: error }, 'backtest failed');
         throw error;
@@ -168,24 +202,76 @@ export function createBacktestingService(
     },
   });
 
+  /** Jobs the queue would take now: its free slots plus its free places to wait. */
+  const room = (): number => {
+    if (!queue.started) return 0;
+    const { queued, running, concurrency, maxQueued } = queue.healthDetails();
+    return Math.max(0, concurrency - running) + Math.max(0, maxQueued - queued);
+  };
+
+  /**
+   * Takes over the queued runs of processes that died or stopped (their heartbeat is stale), as many as the queue has
+   * room for; the rest wait for a later heartbeat.
+   */
+  const adoptStaleQueuedRuns = async (): Promise<void> => {
+    const now = clock.now();
+    const claimed = await claimStaleQueuedBacktestRuns(deps.db, {
+      staleBefore: now - staleAfterMs,
+      now,
+      limit: room(),
+    });
+    for (const { id, request } of claimed) {
+      if (request === null || typeof request !== 'object') {
+        await failBacktestRun(deps.db, id, 'cannot be resumed: it was queued without its request', now);
+        continue;
+      }
+      try {
+        queue.submit({ request: request as BacktestRequest, fraction: 0, barsProcessed: 0, barsTotal: null }, { id });
+        deps.logger?.info({ job: id }, 'took over a queued backtest of a process that is gone');
+      } catch (error) {
+        // This process holds it already (its own stamp was late): the claim only stamped it again.
+        if (queue.find(id)?.status === 'queued' || queue.find(id)?.status === 'running') continue;
+        // Stopped, or filled up by submits, since the claim: another process or a later heartbeat takes it.
+        deps.logger?.info({ job: id, err: error }, 'left a queued backtest for later');
+        await releaseQueuedBacktestRuns(deps.db, [id]);
+      }
+    }
+  };
+  // One adoption at a time: a heartbeat that finds the previous one still working skips its turn.
+  let adoption: Promise<void> | undefined;
+  const adopt = (): Promise<void> => {
+    adoption ??= adoptStaleQueuedRuns()
+      .catch((error: unknown) => deps.logger?.warn({ err: error }, 'could not take over queued backtests'))
+      .finally(() => (adoption = undefined));
+    return adoption;
+  };
+
   return {
     async start() {
       queue.start();
       heartbeat = setInterval(() => {
-        const running = queue
+        const held = queue
           .list()
-          .filter((job) => job.status === 'running')
+          .filter((job) => job.status === 'queued' || job.status === 'running')
           .map((job) => job.id);
-        stampBacktestRuns(deps.db, running, clock.now()).catch((error: unknown) =>
-          deps.logger?.warn({ err: error }, 'could not stamp the running backtests'),
-        );
+        persist('stamp the queued and running backtests', () => stampBacktestRuns(deps.db, held, clock.now()));
+        void adopt();
       }, settings.heartbeatMs);
       heartbeat.unref();
+      await adopt();
     },
 
     async stop() {
       clearInterval(heartbeat);
+      const waiting = queue
+        .list()
+        .filter((job) => job.status === 'queued')
+        .map((job) => job.id);
       await queue.stop();
+      await adoption;
+      // The waiting jobs are not lost: their stored runs stay queued, handed to the next process that adopts them.
+      persist('hand over the queued backtests', () => releaseQueuedBacktestRuns(deps.db, waiting));
+      await writes;
     },
 
     health(): HealthReport {
@@ -194,9 +280,18 @@ export function createBacktestingService(
 
     async submit(request) {
       queue.assertAccepting();
-      await checkDataCoverage(resolveBacktestRequest(request, backtestDeps), loader);
-      // submit checks again: the service may have stopped, or the queue filled up, while the coverage was read.
-      return queue.submit({ request, fraction: 0, barsProcessed: 0, barsTotal: null });
+      const resolved = await checkDataCoverage(resolveBacktestRequest(request, backtestDeps), loader);
+      const id = newId();
+      const now = clock.now();
+      await insertQueuedBacktestRun(deps.db, pendingBacktestRunRecord(id, resolved, 'queued', now), request, now);
+      try {
+        return queue.submit({ request, fraction: 0, barsProcessed: 0, barsTotal: null }, { id });
+      } catch (error) {
+        // The service stopped, or the queue filled up, while the request was checked or stored: the caller gets the
+        // refusal, and no process may run the job.
+        await withdrawQueuedBacktestRun(deps.db, id);
+        throw error;
+      }
     },
 
     job: (id) => queue.get(id),
@@ -225,7 +320,16 @@ export function createBacktestingService(
       };
     },
 
-    cancel: (id) => queue.cancel(id),
+    cancel(id) {
+      const job = queue.cancel(id);
+      // A queued job ends at once; its stored run is ended too, so no process takes it over. (A running one is
+      // marked failed by its replay as it stops.)
+      if (job.status === 'cancelled') {
+        const error = job.error ?? 'cancelled';
+        persist('mark a cancelled backtest failed', () => failQueuedBacktestRun(deps.db, id, error, clock.now()));
+      }
+      return job;
+    },
 
     async listRuns(filter) {
       await settleStaleRuns();

@@ -2,7 +2,8 @@ import { interruptedJobError, NotFoundError, type Database, type DbInsertRow } f
 import type { RoundTrip, TradeDirection, TradeExitReason } from '../engine/round-trip-ledger';
 import type { PerformanceMetrics } from '../metrics/performance-metrics';
 
-export type BacktestRunStatus = 'running' | 'completed' | 'failed';
+/** `queued`: stored by the backtesting service as it was submitted, waiting for a slot (see queued-backtest-runs). */
+export type BacktestRunStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 /** The row of backtest_runs as the backtester writes it. */
 export interface BacktestRunRecord {
@@ -53,12 +54,9 @@ export interface StoredTrade {
   exitReason: TradeExitReason;
 }
 
-/**
- * Inserts the run as `running` (so a long run is visible while it works). `heartbeatAt`: the run's owner will keep
- * stamping it alive (stampBacktestRuns), so it can be told from a run whose process died; a CLI run has none.
- */
-export async function insertBacktestRun(db: Database, run: BacktestRunRecord, heartbeatAt?: number): Promise<void> {
-  const row: DbInsertRow<'backtest_runs'> = {
+/** The row of a run as it is first written; `heartbeatAt` null for a run nobody stamps (the CLI's). */
+export function backtestRunRow(run: BacktestRunRecord, heartbeatAt: number | null): DbInsertRow<'backtest_runs'> {
+  return {
     id: run.id,
     name: run.name,
     strategy: run.strategy,
@@ -74,23 +72,31 @@ export async function insertBacktestRun(db: Database, run: BacktestRunRecord, he
     error: run.error,
     created_at: run.createdAt,
     finished_at: run.finishedAt,
-    heartbeat_at: heartbeatAt ?? null,
+    heartbeat_at: heartbeatAt,
   };
-  await db.insertMany('backtest_runs', [row]);
 }
 
-/** Stamps the owner's running runs alive at `now`. */
+/**
+ * Inserts the run as `running` (so a long run is visible while it works). `heartbeatAt`: the run's owner will keep
+ * stamping it alive (stampBacktestRuns), so it can be told from a run whose process died; a CLI run has none.
+ */
+export async function insertBacktestRun(db: Database, run: BacktestRunRecord, heartbeatAt?: number): Promise<void> {
+  await db.insertMany('backtest_runs', [backtestRunRow(run, heartbeatAt ?? null)]);
+}
+
+/** Stamps the owner's queued and running runs alive at `now`. */
 export async function stampBacktestRuns(db: Database, ids: readonly string[], now: number): Promise<void> {
   if (ids.length === 0) return;
   await db.execute(
-    `UPDATE backtest_runs SET heartbeat_at = ? WHERE status = 'running' AND id IN (${ids.map(() => '?').join(', ')})`,
+    `UPDATE backtest_runs SET heartbeat_at = ? WHERE status IN ('queued', 'running') AND id IN (${ids.map(() => '?').join(', ')})`,
     [now, ...ids],
   );
 }
 
 /**
  * Ends as failed (interrupted) every running run whose heartbeat is older than `staleBefore`: their process died.
- * Runs without a heartbeat (the CLI's) are left alone. Returns how many were ended.
+ * Runs without a heartbeat (the CLI's) are left alone, and so are queued runs: another process takes those over
+ * (claimStaleQueuedBacktestRuns). Returns how many were ended.
  */
 export async function interruptStaleBacktestRuns(db: Database, staleBefore: number, now: number): Promise<number> {
   const stale = await db.query<{ id: string; heartbeat_at: number | string }>(
