@@ -203,6 +203,24 @@ describe.each([sqliteTarget(), postgresTarget()])('Database contract ($dialect)'
       expect(names).toEqual(target.dialect === 'sqlite' ? ['sqlite_autoindex_bars_1'] : ['bars_pkey']);
     });
 
+    it('keys the bar series summary by (symbol, interval), with no other index for bar writes to keep', async () => {
+      const sql: Record<SqlDialect, string> = {
+        sqlite: `SELECT i.name, c.name AS column_name FROM pragma_index_list('bar_series') i
+                 JOIN pragma_index_info(i.name) c ORDER BY c.seqno`,
+        postgres: `SELECT i.relname AS name, a.attname AS column_name
+                   FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                   JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, seqno) ON true
+                   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                   WHERE t.relname = 'bar_series' AND t.relnamespace = current_schema()::regnamespace
+                   ORDER BY k.seqno`,
+      };
+      const name = target.dialect === 'sqlite' ? 'sqlite_autoindex_bar_series_1' : 'bar_series_pkey';
+      expect(await db.query(sql[target.dialect])).toEqual([
+        { name, column_name: 'symbol' },
+        { name, column_name: 'interval' },
+      ]);
+    });
+
     it('refuses to start when an applied migration was edited, naming it', async () => {
       const options = await target.fresh();
       await (await open({ ...options, migrations: [...PLATFORM_MIGRATIONS, notesMigration('TEXT')] })).close();

@@ -47,6 +47,15 @@ export const DB_TABLES = {
       trades: 'integer',
     },
   },
+  bar_series: {
+    columns: {
+      symbol: 'text',
+      interval: 'text',
+      bar_count: 'integer',
+      first_ts: 'integer',
+      last_ts: 'integer',
+    },
+  },
   orders: {
     columns: {
       id: 'text',

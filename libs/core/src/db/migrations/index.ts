@@ -7,6 +7,7 @@ import { dropBarsIntervalIndexMigration } from './0006-drop-bars-interval-index'
 import { optimizationRunsMigration } from './0007-optimization-runs';
 import { backtestRunHeartbeatsMigration } from './0008-backtest-run-heartbeats';
 import { queuedBacktestRunsMigration } from './0009-queued-backtest-runs';
+import { barSeriesMigration } from './0010-bar-series';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -22,4 +23,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   optimizationRunsMigration,
   backtestRunHeartbeatsMigration,
   queuedBacktestRunsMigration,
+  barSeriesMigration,
 ];

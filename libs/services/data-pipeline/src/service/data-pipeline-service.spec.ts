@@ -78,10 +78,13 @@ describe('createDataPipelineService', () => {
     });
     await service.stop();
 
-    await db.execute("DELETE FROM bars WHERE symbol = 'AAPL' AND ts > ?", [Date.UTC(2017, 0, 1)]);
+    await new BarStore(db).delete({ symbol: 'AAPL', interval: '1d', from: Date.UTC(2017, 0, 1) + 1 });
     const again = createDataPipelineService({ db, bus }, { ...CONFIG, live: { enabled: false } });
     await again.start();
     expect((await again.health()).details).toMatchObject({ bundled: { AAPL: { status: 'completed', bars: 1260 } } });
+    expect(await new BarStore(db).series('AAPL')).toEqual([
+      { symbol: 'AAPL', interval: '1d', bars: 1260, firstTs: Date.UTC(2013, 4, 13), lastTs: Date.UTC(2018, 4, 11) },
+    ]);
     await again.stop();
   });
 

@@ -68,7 +68,9 @@ describe.each(['sqlite', 'postgres'] as const)('BarStore (%s)', (dialect) => {
     expect((await store.page({ symbol: 'ONE-USD', interval: '1m' })).bars).toEqual(one);
     expect((await store.page({ symbol: 'MIX-USD', interval: '1m' })).bars).toEqual(mixed.slice(0, 20));
     expect((await store.page({ symbol: 'MIX-EUR', interval: '5m' })).bars).toEqual(mixed.slice(20));
-    await db.execute("DELETE FROM bars WHERE symbol IN ('ONE-USD', 'MIX-USD', 'MIX-EUR')");
+    await store.delete({ symbol: 'ONE-USD', interval: '1m' });
+    await store.delete({ symbol: 'MIX-USD', interval: '1m' });
+    await store.delete({ symbol: 'MIX-EUR', interval: '5m' });
   });
 
   it('overwrites a bar on conflict: the last write wins, including clearing vwap', async () => {
