@@ -146,6 +146,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
             enabled: true,
             symbols: liveSymbols,
             interval: LIVE_INTERVAL,
+            historyBars: config.data.liveHistoryBars,
           },
         },
       ),
@@ -193,7 +194,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           // Every order passes the risk service's pre-trade check, its circuit breaker and kill switch included.
           risk: risk.preTradeCheck,
           // The default paper strategy: the legacy SMA 20/50 cross on the live crypto feed. Its warm-up of 50
-          // one-minute bars comes from the stored live bars when there are enough (a restart), else from live time.
+          // one-minute bars comes from the stored bars (the feed's history, or its bars from before a restart).
           strategies: [new SmaCrossStrategy({ fast: 20, slow: 50, symbols: liveSymbols })],
           // A failed write stops the engine; the registry's restart rebuilds it from the database.
           onFailure: (error) => ctx.reportFailure(error),

@@ -74,6 +74,7 @@ describe('loadConfig defaults', () => {
       syntheticSeed: 42,
       liveTickMs: 1000,
       liveSpeed: 1,
+      liveHistoryBars: 500,
     });
     expect(config.secrets).toEqual({});
   });

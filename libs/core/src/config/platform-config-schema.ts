@@ -125,6 +125,11 @@ function buildPlatformConfigSchema() {
      * (demos, end-to-end tests). The feed's timestamps then run ahead of the wall clock.
      */
     liveSpeed: numberField(1, 100_000).default(1),
+    /**
+     * Bars of history per symbol the synthetic live feed stores before it goes live (a restarted feed adds only
+     * those after its last stored bar): charts and strategies have a past at once. 0: none.
+     */
+    liveHistoryBars: integerField(0, 100_000).default(500),
   });
 
   const modelsSchema = sectionField({

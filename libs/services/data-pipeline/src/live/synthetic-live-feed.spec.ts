@@ -82,3 +82,70 @@ describe('SyntheticLiveFeed', () => {
     );
   });
 });
+
+describe('SyntheticLiveFeed.history', () => {
+  const MIN = 60_000;
+  // Mid-minute: the window the clock is in is live, history ends before it.
+  const NOW = T0 + 30_000;
+
+  function feedAt(now: number, onTrade?: (trade: Trade) => void) {
+    const clock = new ManualClock(now);
+    const timer = new ManualFeedTimer();
+    const feed = new SyntheticLiveFeed({ symbols: ['BTC-USD', 'ETH-USD'], seed: 42, clock, timer, onTrade });
+    return { feed, clock, timer };
+  }
+
+  it('gives each symbol the complete bars before the live window, valid and chained open to previous close', () => {
+    const history = feedAt(NOW).feed.history(120);
+    expect(history).toHaveLength(240);
+    const btc = history.filter((b) => b.symbol === 'BTC-USD');
+    expect(btc.map((b) => b.ts)).toEqual(Array.from({ length: 120 }, (_, i) => T0 - (120 - i) * MIN));
+    for (const bar of history) expect(validateBar(bar)).toEqual([]);
+    for (let i = 1; i < btc.length; i++) expect(btc[i].open).toBe(btc[i - 1].close);
+    expect(btc[0].open).toBe(50_000);
+    expect(history.find((b) => b.symbol === 'ETH-USD')?.open).toBe(3_000);
+  });
+
+  it('continues live from the close the history ends on', () => {
+    const trades: Trade[] = [];
+    const { feed, clock, timer } = feedAt(NOW, (t) => void trades.push(t));
+    const last = feed
+      .history(60)
+      .filter((b) => b.symbol === 'BTC-USD')
+      .at(-1) as Bar;
+    feed.start();
+    timer.fire(clock);
+    const first = trades.find((t) => t.symbol === 'BTC-USD') as Trade;
+    // One second of a 2 %-a-day process: far within 1 % of where the history ended.
+    expect(Math.abs(first.price / last.close - 1)).toBeLessThan(0.01);
+    feed.stop();
+  });
+
+  it('continues a stored series from its last close with only the bars after it', () => {
+    const stored: Bar = {
+      symbol: 'BTC-USD',
+      interval: '1m',
+      ts: T0 - 3 * MIN,
+      open: 41_000,
+      high: 41_500,
+      low: 40_900,
+      close: 41_234.5,
+      volume: 3,
+    };
+    const history = feedAt(NOW).feed.history(120, new Map([['BTC-USD', stored]]));
+    const btc = history.filter((b) => b.symbol === 'BTC-USD');
+    expect(btc.map((b) => b.ts)).toEqual([T0 - 2 * MIN, T0 - MIN]);
+    expect(btc[0].open).toBe(41_234.5);
+    // A symbol with nothing stored still gets the whole history.
+    expect(history.filter((b) => b.symbol === 'ETH-USD')).toHaveLength(120);
+    // A series stored up to the live window gets none.
+    const upToDate = feedAt(NOW).feed.history(120, new Map([['BTC-USD', { ...stored, ts: T0 - MIN }]]));
+    expect(upToDate.filter((b) => b.symbol === 'BTC-USD')).toEqual([]);
+  });
+
+  it('refuses a negative or fractional bar count, naming historyBars', () => {
+    const { feed } = feedAt(NOW);
+    expect(() => feed.history(-1)).toThrow(/historyBars: must be an integer >= 0/);
+    expect(() => feed.history(1.5)).toThrow(/historyBars/);
+  });
+});

@@ -57,6 +57,12 @@ export interface LiveFeedConfig {
   persist?: boolean;
   /** Also publish every trade on the bus (`trade`). Default true. */
   publishTrades?: boolean;
+  /**
+   * Bars of history per symbol generated and stored before the feed goes live, ending where live time starts, so
+   * charts and strategies have a past at once. A symbol with stored bars continues from its last close and gets
+   * only the bars after it. Stored (when `persist`) and kept for `latest`, not published. Default 0.
+   */
+  historyBars?: number;
 }
 
 /** The platform's `data` config section, plus what only this service reads. */
@@ -132,6 +138,7 @@ export function createDataPipelineService(
     windowSize: 1_000,
     persist: true,
     publishTrades: true,
+    historyBars: 0,
     ...config.live,
   };
   const liveSymbols = (live.symbols ?? config.symbols.filter((s) => /[-/]/.test(s))).filter((s) => isValidSymbol(s));
@@ -195,7 +202,26 @@ export function createDataPipelineService(
     }
   }
 
-  function startLive(): void {
+  /** The newest stored live bar of each symbol: where a restarted feed continues from. */
+  async function lastStoredBars(): Promise<Map<string, Bar>> {
+    const last = new Map<string, Bar>();
+    if (!live.persist) return last;
+    for (const symbol of liveSymbols) {
+      const [bar] = await store.latest({ symbol, interval: live.interval, n: 1 });
+      if (bar !== undefined) last.set(symbol, bar);
+    }
+    return last;
+  }
+
+  async function storeHistory(history: readonly Bar[]): Promise<void> {
+    for (const bar of history) windows.push(bar);
+    if (!live.persist || history.length === 0) return;
+    await store.upsert(history);
+    barsStored?.inc({ source: 'synthetic-history' }, history.length);
+    log?.info({ bars: history.length, symbols: liveSymbols, interval: live.interval }, 'synthetic history stored');
+  }
+
+  async function startLive(): Promise<void> {
     if (liveSymbols.length === 0)
       throw new ValidationError('data pipeline live feed', [
         { field: 'live.symbols', message: 'no crypto symbols to run the synthetic feed for', value: config.symbols },
@@ -228,6 +254,7 @@ export function createDataPipelineService(
       onTrade: live.publishTrades ? (trade) => bus.publish('trade', trade) : undefined,
       onError: fail('publishing live data'),
     });
+    await storeHistory(feed.history(live.historyBars, await lastStoredBars()));
     feed.start();
     log?.info({ symbols: liveSymbols, interval: live.interval, tickMs: live.tickMs }, 'synthetic live feed started');
   }
@@ -236,7 +263,7 @@ export function createDataPipelineService(
     async start() {
       if (started) return;
       if (config.loadBundled ?? true) await ensureBundled();
-      if (live.enabled) startLive();
+      if (live.enabled) await startLive();
       started = true;
     },
 

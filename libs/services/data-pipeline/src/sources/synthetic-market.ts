@@ -132,6 +132,19 @@ export class SyntheticMarket {
     return this.price;
   }
 
+  /**
+   * Moves the process to `price` (the last stored close of a feed that ran before), so a restarted feed continues
+   * its series instead of jumping back to the start price.
+   */
+  continueFrom(price: number): void {
+    if (!Number.isFinite(price) || price <= 0) {
+      throw new ValidationError(`synthetic market ${this.options.symbol}`, [
+        { field: 'price', message: 'must be a number > 0', value: price },
+      ]);
+    }
+    this.price = price;
+  }
+
   /** A uniform draw in [0, 1) from this market's own stream (for callers that pace or size its activity). */
   uniform(): number {
     return this.random.next();
