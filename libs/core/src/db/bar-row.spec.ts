@@ -1,4 +1,4 @@
-import { barFromRow } from './bar-row';
+import { barFromRow, barToRow, type BarRow } from './bar-row';
 
 describe('barFromRow', () => {
   const row = {
@@ -25,5 +25,28 @@ describe('barFromRow', () => {
       vwap: 1.2,
       trades: 42,
     });
+  });
+});
+
+describe('barToRow', () => {
+  const bar = {
+    symbol: 'ETH-USD',
+    interval: '1h' as const,
+    ts: 1_700_000_000_000,
+    open: 1,
+    high: 2,
+    low: 0.5,
+    close: 1.5,
+    volume: 10,
+  };
+
+  it('stores an absent vwap and trade count as NULL, so an upsert clears stored ones', () => {
+    expect(barToRow(bar)).toEqual({ ...bar, vwap: null, trades: null });
+  });
+
+  it('is undone by barFromRow, with or without the optional fields', () => {
+    const full = { ...bar, vwap: 1.25, trades: 7 };
+    expect(barFromRow(barToRow(full) as BarRow)).toEqual(full);
+    expect(barFromRow(barToRow(bar) as BarRow)).toEqual(bar);
   });
 });

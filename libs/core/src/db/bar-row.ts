@@ -1,5 +1,6 @@
 import type { Bar } from '../domain/bar';
 import type { Interval } from '../domain/interval';
+import type { DbInsertRow } from './database';
 
 /**
  * A row of the bars table as either dialect returns it. PostgreSQL's BIGINT columns (ts, trades) arrive as numbers
@@ -37,4 +38,20 @@ export function barFromRow(row: BarRow): Bar {
   if (row.vwap !== null && row.vwap !== undefined) bar.vwap = row.vwap;
   if (row.trades !== null && row.trades !== undefined) bar.trades = Number(row.trades);
   return bar;
+}
+
+/** The row a Bar is stored as: an absent vwap or trade count is NULL (so an upsert clears a stored one). */
+export function barToRow(bar: Bar): DbInsertRow<'bars'> {
+  return {
+    symbol: bar.symbol,
+    interval: bar.interval,
+    ts: bar.ts,
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    vwap: bar.vwap ?? null,
+    trades: bar.trades ?? null,
+  };
 }

@@ -1,6 +1,6 @@
 export * from './database';
 export * from './db-tables';
-export { barFromRow, BAR_ROW_COLUMNS, type BarRow } from './bar-row';
+export { barFromRow, barToRow, BAR_ROW_COLUMNS, type BarRow } from './bar-row';
 export { openDatabase, isPostgresUrl, type OpenDatabaseOptions } from './open-database';
 export { SqliteDatabase, type SqliteDatabaseOptions, type SqliteCheckpointMode } from './sqlite-database';
 export { PostgresDatabase, type PostgresDatabaseOptions } from './postgres-database';

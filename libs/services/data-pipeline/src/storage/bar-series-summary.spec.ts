@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  barToRow,
   PLATFORM_MIGRATIONS,
   PostgresTestSchemas,
   openDatabase,
@@ -222,10 +223,7 @@ describe.each(['sqlite', 'postgres'] as const)('bar_series summary kept by BarSt
     try {
       // Written as an older build wrote them: straight into bars.
       for (const batch of [bars('ETH-USD', 3, 40), bars('BTC-USD', 0, 25), bars('BTC-USD', 0, 4, '1h', 60 * MIN)]) {
-        await before.insertMany(
-          'bars',
-          batch.map((b) => ({ ...b, vwap: null, trades: null })),
-        );
+        await before.insertMany('bars', batch.map(barToRow));
       }
       await expect(before.query('SELECT * FROM bar_series')).rejects.toThrow();
     } finally {

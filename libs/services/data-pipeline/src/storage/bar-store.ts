@@ -1,5 +1,6 @@
 import {
   barFromRow,
+  barToRow,
   BAR_ROW_COLUMNS,
   INTERVALS,
   ValidationError,
@@ -9,7 +10,6 @@ import {
   type BarRow,
   type Database,
   type DatabaseSession,
-  type DbInsertRow,
   type FieldProblem,
   type Interval,
 } from '@rrr/core';
@@ -86,26 +86,6 @@ function rangeSql(query: BarQuery): { where: string; params: (string | number)[]
   return { where, params };
 }
 
-function upsertRows(bars: readonly Bar[]): DbInsertRow<'bars'>[] {
-  const rows = new Array<DbInsertRow<'bars'>>(bars.length);
-  for (let i = 0; i < bars.length; i++) {
-    const b = bars[i];
-    rows[i] = {
-      symbol: b.symbol,
-      interval: b.interval,
-      ts: b.ts,
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: b.volume,
-      vwap: b.vwap ?? null,
-      trades: b.trades ?? null,
-    };
-  }
-  return rows;
-}
-
 /**
  * Bars in core's `bars` table: idempotent batched upserts (the last write for a (symbol, interval, ts) wins), and
  * reads by series and range, paged by key (no OFFSET, so page n costs what page 1 does) or streamed in batches. Every
@@ -146,7 +126,7 @@ export class BarStore {
           if (!isUniqueViolation(err)) throw err;
         }
       }
-      const written = await tx.insertMany('bars', upsertRows(bars), UPSERT);
+      const written = await tx.insertMany('bars', bars.map(barToRow), UPSERT);
       for (let i = 0; i < series.length; i++) {
         await addBarsToSeries(tx, series[i], (await countStoredInBatchRange(tx, series[i])) - before[i]);
       }

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, NotFoundError, openDatabase, type Database } from '@rrr/core';
+import { barToRow, ManualClock, NotFoundError, openDatabase, type Database } from '@rrr/core';
 import { ModelArtifactError } from '../models/model-artifact-error';
 import { ModelRegistry } from '../registry/model-registry';
 import { loadSp500Bars } from '../testing/daily-csv-bars';
@@ -21,19 +21,7 @@ describe('trainModel / evaluateModel / listModels with the SQLite registry', () 
     dir = mkdtempSync(join(tmpdir(), 'rrr-train-'));
     modelsDir = join(dir, 'models');
     db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
-    await db.insertMany(
-      'bars',
-      bars.map((b) => ({
-        symbol: b.symbol,
-        interval: b.interval,
-        ts: b.ts,
-        open: b.open,
-        high: b.high,
-        low: b.low,
-        close: b.close,
-        volume: b.volume,
-      })),
-    );
+    await db.insertMany('bars', bars.map(barToRow));
   });
   afterEach(async () => {
     await db.close();

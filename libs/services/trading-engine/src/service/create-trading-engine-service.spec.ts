@@ -1,4 +1,5 @@
 import {
+  barToRow,
   createMetricsRegistry,
   InProcessEventBus,
   ManualClock,
@@ -240,11 +241,7 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
   async function storeHistory(): Promise<void> {
     await db.insertMany(
       'bars',
-      closes.map((close, i) => ({
-        ...makeBar('BTC-USD', T0 + i * MIN, { open: close, close }),
-        vwap: null,
-        trades: null,
-      })),
+      closes.map((close, i) => barToRow(makeBar('BTC-USD', T0 + i * MIN, { open: close, close }))),
     );
   }
 
@@ -271,7 +268,7 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
     await service.start();
     await storeHistory();
     const live = makeBar('BTC-USD', clock.now(), { open: 118, close: 118 });
-    await db.insertMany('bars', [{ ...live, vwap: null, trades: null }]);
+    await db.insertMany('bars', [barToRow(live)]);
     clock.advance(MIN);
     await bus.publish('bar', live);
     await bus.idle();
