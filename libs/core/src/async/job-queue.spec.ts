@@ -176,6 +176,26 @@ describe('JobQueue', () => {
     await queue.stop();
   });
 
+  it('says how many more jobs a submit would take: free slots plus free places to wait, none while stopped', async () => {
+    const { queue, started, submit } = sums({ concurrency: 2, maxQueued: 3 });
+    expect(queue.room()).toBe(0);
+    queue.start();
+    expect(queue.room()).toBe(5);
+    submit(1);
+    expect(queue.room()).toBe(4);
+    submit(2);
+    submit(3);
+    expect(queue.room()).toBe(2);
+    submit(4);
+    submit(5);
+    expect(queue.room()).toBe(0);
+    started[0].resolve(1);
+    await settle();
+    expect(queue.room()).toBe(1);
+    await queue.stop();
+    expect(queue.room()).toBe(0);
+  });
+
   it('with maxQueued 0 takes only what the free slots can run', async () => {
     const { queue, submit } = sums({ maxQueued: 0 });
     queue.start();

@@ -216,6 +216,15 @@ export class JobQueue<J extends JobRecord> {
     return { ...job };
   }
 
+  /** How many more jobs a submit would take now: free slots plus free places to wait; 0 while not accepting. */
+  room(): number {
+    if (!this.accepting) return 0;
+    return (
+      Math.max(0, this.options.concurrency - this.running.size) +
+      Math.max(0, this.options.maxQueued - this.waiting.length)
+    );
+  }
+
   healthDetails(): JobQueueHealth {
     return {
       queued: this.waiting.length,

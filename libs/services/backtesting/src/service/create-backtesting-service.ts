@@ -202,13 +202,6 @@ export function createBacktestingService(
     },
   });
 
-  /** Jobs the queue would take now: its free slots plus its free places to wait. */
-  const room = (): number => {
-    if (!queue.started) return 0;
-    const { queued, running, concurrency, maxQueued } = queue.healthDetails();
-    return Math.max(0, concurrency - running) + Math.max(0, maxQueued - queued);
-  };
-
   /**
    * Takes over the queued runs of processes that died or stopped (their heartbeat is stale), as many as the queue has
    * room for; the rest wait for a later heartbeat.
@@ -218,7 +211,7 @@ export function createBacktestingService(
     const claimed = await claimStaleQueuedBacktestRuns(deps.db, {
       staleBefore: now - staleAfterMs,
       now,
-      limit: room(),
+      limit: queue.room(),
     });
     for (const { id, request } of claimed) {
       if (request === null || typeof request !== 'object') {

@@ -5,12 +5,12 @@ import { dirname, join } from 'node:path';
 import { estimateInputsFromPrices } from '../estimate-inputs-from-prices';
 import { optimizePortfolio } from '../optimize-portfolio';
 import { createRng } from '../seeded-rng';
+import { settledOptimizationJob } from '../testing/settled-optimization-job';
 import { storeCloses } from '../testing/store-closes';
 import {
   createQuantumOptimizationService,
   type QuantumOptimizationService,
 } from './create-quantum-optimization-service';
-import type { OptimizationJob } from './optimization-job';
 import { OptimizationRunStore } from './optimization-run-store';
 
 /** The real daily closes shipped in npm packages: S&P 500 (vega-datasets) and AAPL (@observablehq/sample-datasets). */
@@ -29,13 +29,7 @@ function bundledDailyBars(symbol: 'SPX' | 'AAPL'): { ts: number; close: number }
     });
 }
 
-async function settled(service: QuantumOptimizationService, id: string): Promise<OptimizationJob> {
-  for (;;) {
-    const job = await service.job(id);
-    if (job.status !== 'queued' && job.status !== 'running') return job;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const settled = settledOptimizationJob;
 
 async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
   try {

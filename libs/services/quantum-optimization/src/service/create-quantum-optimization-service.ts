@@ -81,8 +81,10 @@ function checkConfig(config: QuantumOptimizationServiceConfig): Required<Quantum
  * the solvers are synchronous and QAOA on a dozen qubits takes seconds — at most `concurrency` at a time, the rest
  * in a bounded queue. Every status change is stored (optimization_runs, in the order the changes happen), so jobs and
  * results outlive the process and any process sharing the database answers for them; `stop` drops the queue,
- * terminates running workers (those jobs end cancelled) and returns once their last state is stored. A job whose
- * process died is reported failed, as interrupted, once its heartbeat is stale.
+ * terminates running workers (those jobs end cancelled) and returns once their last state is stored; the jobs still
+ * waiting stay queued in storage, for the next started service to take over. A job left running by a process that
+ * died is reported failed, as interrupted, once its heartbeat is stale; one left queued is taken over — on start and
+ * at every heartbeat, under its id, so the id a client holds still completes.
  */
 export function createQuantumOptimizationService(
   deps: QuantumOptimizationServiceDeps,
@@ -102,10 +104,14 @@ export function createQuantumOptimizationService(
     return writes;
   };
   let heartbeat: NodeJS.Timeout | undefined;
+  let stopping = false;
 
-  /** A stored job as it really stands: one left unfinished by a dead process ends failed, and is stored so. */
+  /**
+   * A stored job as it really stands: one left running by a dead process ends failed, and is stored so. (One left
+   * queued stays queued: a started service takes it over.)
+   */
   const current = async ({ job, heartbeatAt }: StoredOptimizationJob): Promise<OptimizationJob> => {
-    if (job.status !== 'queued' && job.status !== 'running') return job;
+    if (job.status !== 'running') return job;
     const now = clock.now();
     if (heartbeatAt >= now - staleAfterMs) return job;
     const error = interruptedJobError(heartbeatAt);
@@ -159,7 +165,14 @@ export function createQuantumOptimizationService(
     keepFinished: settings.keepJobs,
     clock,
     newId: deps.newId,
-    onStatusChange: (job) => void persist(() => store.save(job, clock.now())),
+    onStatusChange: (job) =>
+      void persist(() =>
+        // A job the stop dropped before it ran is handed over, not cancelled: its row stays queued for the next
+        // process (this one, restarted, or another sharing the database) to take over.
+        stopping && job.status === 'cancelled' && job.startedAt === null
+          ? store.release([job.id])
+          : store.save(job, clock.now()),
+      ),
     run: async (job, signal) => {
       try {
         return { result: await solve(job, signal) };
@@ -170,18 +183,55 @@ export function createQuantumOptimizationService(
     },
   });
 
+  /**
+   * Takes over the queued jobs of processes that died or stopped (nothing vouched for them for three heartbeats),
+   * under their ids, as many as the queue has room for; the rest wait for a later heartbeat.
+   */
+  const adoptStaleQueued = async (): Promise<void> => {
+    const now = clock.now();
+    for (const { job } of await store.claimStaleQueued(now - staleAfterMs, now, queue.room())) {
+      try {
+        queue.submit({ request: job.request, inputs: job.inputs, result: null }, { id: job.id });
+        deps.logger?.info({ job: job.id }, 'took over a queued optimisation of a process that is gone');
+      } catch (error) {
+        // Stopped, or filled by submits, since the claim: left for a later heartbeat or another process.
+        deps.logger?.info({ job: job.id, err: error }, 'left a queued optimisation for later');
+        await store.release([job.id]);
+      }
+    }
+  };
+  // One takeover at a time: a heartbeat that finds the previous one still working skips its turn.
+  let adoption: Promise<void> | undefined;
+  const adopt = (): Promise<void> => {
+    adoption ??= adoptStaleQueued()
+      .catch((error: unknown) => deps.logger?.warn({ err: error }, 'could not take over queued optimisations'))
+      .finally(() => (adoption = undefined));
+    return adoption;
+  };
+
   return {
     async start() {
+      stopping = false;
       queue.start();
       heartbeat = setInterval(() => {
         const live = queue.list().filter((j) => j.status === 'queued' || j.status === 'running');
-        if (live.length > 0) void persist(() => store.heartbeat(live.map((j) => j.id), clock.now()));
+        if (live.length > 0)
+          void persist(() =>
+            store.heartbeat(
+              live.map((j) => j.id),
+              clock.now(),
+            ),
+          );
+        void adopt();
       }, settings.heartbeatMs);
       heartbeat.unref();
+      await adopt();
     },
 
     async stop() {
       clearInterval(heartbeat);
+      stopping = true;
+      await adoption;
       await queue.stop();
       await writes;
     },

@@ -91,13 +91,44 @@ export class OptimizationRunStore {
   }
 
   /**
-   * Ends a job as failed with `error` if it is still queued or running and nothing vouched for it since
-   * `staleBefore`; false when it was not (it finished, or its owner is alive after all).
+   * Claims for this process, at `now`, the queued jobs nothing vouched for since `staleBefore` (their process died or
+   * stopped), oldest first, at most `limit`: each with one conditional UPDATE, so two processes never both take one.
+   */
+  async claimStaleQueued(staleBefore: number, now: number, limit: number): Promise<StoredOptimizationJob[]> {
+    if (limit <= 0) return [];
+    const candidates = await this.db.query<RunRow>(
+      `SELECT ${COLUMNS} FROM optimization_runs WHERE status = 'queued' AND heartbeat_at < ? ` +
+        'ORDER BY submitted_at, id LIMIT ?',
+      [staleBefore, limit],
+    );
+    const claimed: StoredOptimizationJob[] = [];
+    for (const row of candidates) {
+      const { rowCount } = await this.db.execute(
+        "UPDATE optimization_runs SET heartbeat_at = ? WHERE id = ? AND status = 'queued' AND heartbeat_at < ?",
+        [now, row.id, staleBefore],
+      );
+      if (rowCount > 0) claimed.push({ ...toStored(row), heartbeatAt: now });
+    }
+    return claimed;
+  }
+
+  /** Leaves queued jobs to whichever process claims them next: nothing vouches for them any more. */
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.execute(
+      `UPDATE optimization_runs SET heartbeat_at = 0 WHERE status = 'queued' AND id IN (${ids.map(() => '?').join(', ')})`,
+      [...ids],
+    );
+  }
+
+  /**
+   * Ends a job as failed with `error` if it is still running and nothing vouched for it since `staleBefore`; false
+   * when it was not (it finished, or its owner is alive after all). A queued job is not ended so: it is claimed.
    */
   async markInterrupted(id: string, staleBefore: number, now: number, error: string): Promise<boolean> {
     const { rowCount } = await this.db.execute(
       `UPDATE optimization_runs SET status = 'failed', error = ?, finished_at = ? ` +
-        `WHERE id = ? AND status IN ${UNFINISHED} AND heartbeat_at < ?`,
+        `WHERE id = ? AND status = 'running' AND heartbeat_at < ?`,
       [error, now, id, staleBefore],
     );
     return rowCount > 0;
