@@ -1,13 +1,18 @@
 import {
   createLogger,
+  createNatsEventBus,
   InProcessEventBus,
   ManualClock,
   openDatabase,
   PostgresTestSchemas,
   type Database,
+  type NatsEventBus,
   type OpenDatabaseOptions,
+  type PlatformTopics,
   type Signal,
 } from '@rrr/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'nats';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +113,7 @@ describe.each([sqliteTarget(), postgresTarget()])('signal recorder service ($dia
     expect(new Set(stored.map((r) => r.created_at))).toEqual(new Set([T0 + 1]));
     expect(recorder.health()).toEqual({
       status: 'up',
-      details: { recorded: 250, duplicates: 1, invalid: 0, lost: 0, pending: 0 },
+      details: { recorded: 250, duplicates: 1, invalid: 0, failedWrites: 0, pending: 0 },
     });
   });
 
@@ -128,7 +133,7 @@ describe.each([sqliteTarget(), postgresTarget()])('signal recorder service ($dia
     expect((await rows()).length).toBe(2);
   });
 
-  it('counts a failed write as lost, reports degraded, and recovers once writes succeed again', async () => {
+  it('counts a failed write, reports degraded, and recovers once writes succeed again', async () => {
     await recorder.start();
     await db.execute('ALTER TABLE signals RENAME TO signals_away');
     await bus.publish('signal', signal(1));
@@ -136,7 +141,7 @@ describe.each([sqliteTarget(), postgresTarget()])('signal recorder service ($dia
     await recorder.flush();
     expect(recorder.health()).toMatchObject({
       status: 'degraded',
-      details: { recorded: 0, lost: 1, lastError: expect.stringContaining('signals') },
+      details: { recorded: 0, failedWrites: 1, lastError: expect.stringContaining('signals') },
     });
     expect(logs.join('')).toContain('signals could not be recorded');
 
@@ -144,7 +149,58 @@ describe.each([sqliteTarget(), postgresTarget()])('signal recorder service ($dia
     await bus.publish('signal', signal(2));
     await bus.idle();
     await recorder.flush();
-    expect(recorder.health()).toMatchObject({ status: 'up', details: { recorded: 1, lost: 1 } });
+    expect(recorder.health()).toMatchObject({ status: 'up', details: { recorded: 1, failedWrites: 1 } });
     expect((await rows()).map((r) => r.ts)).toEqual([signal(2).ts]);
+  });
+});
+
+/**
+ * On NATS the recorder's durable consumer acknowledges a signal only once it is stored: a write that fails gets the
+ * signal redelivered (here after 50 ms, doubling), and it is stored once the database takes it again.
+ */
+describe('signal recorder service on the NATS bus', () => {
+  const runId = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  let dir: string;
+  let db: Database;
+  let bus: NatsEventBus<PlatformTopics>;
+  let recorder: SignalRecorderService;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-signal-recorder-nats-'));
+    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    bus = await createNatsEventBus<PlatformTopics>({
+      url: 'nats://127.0.0.1:4222',
+      stream: `RRRTEST_SIGNALS_${runId}`,
+      prefix: `rrrtest_signals_${runId}`,
+      nakDelayMs: 50,
+      onHandlerError: () => undefined,
+    });
+    recorder = createSignalRecorderService({ db, bus, logger: createLogger({ level: 'silent' }) });
+  });
+
+  afterAll(async () => {
+    await recorder.stop();
+    await bus.close();
+    const admin = await connect({ servers: 'nats://127.0.0.1:4222' });
+    await (await admin.jetstreamManager()).streams.delete(`RRRTEST_SIGNALS_${runId}`).catch(() => false);
+    await admin.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gets a signal whose write failed redelivered, and stores it once the database takes it again', async () => {
+    await recorder.start();
+    await db.execute('ALTER TABLE signals RENAME TO signals_away');
+    await bus.publish('signal', signal(1));
+    const deadline = Date.now() + 5_000;
+    while (recorder.health().details?.['failedWrites'] === 0 && Date.now() < deadline) await sleep(10);
+    expect(recorder.health()).toMatchObject({ status: 'degraded', details: { recorded: 0 } });
+
+    await db.execute('ALTER TABLE signals_away RENAME TO signals');
+    while (recorder.health().details?.['recorded'] === 0 && Date.now() < deadline) await sleep(10);
+    expect(recorder.health()).toMatchObject({ status: 'up', details: { recorded: 1 } });
+    expect(await db.query('SELECT symbol, ts, source FROM signals')).toEqual([
+      { symbol: 'ETH-USD', ts: signal(1).ts, source: 'sma-cross(20,50)' },
+    ]);
   });
 });
