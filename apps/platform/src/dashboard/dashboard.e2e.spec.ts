@@ -108,7 +108,7 @@ describe('the dashboard, served by the platform and driven in Chromium', () => {
     expect(Number(candles['bars'])).toBeGreaterThanOrEqual(stored.items.length + 1);
     expect(Number(candles['bars'])).toBeLessThanOrEqual(stored.items.length + 3);
     expect(await page.evaluate<number>(CANDLE_PIXELS)).toBeGreaterThan(500);
-    expect(candles['markers']).toBe('0');
+    expect(candles['fillMarkers']).toBe('0');
 
     // A paper market order through the gateway, as a strategy or another client would place it.
     const client = await WsTestClient.connect(`${base.replace('http', 'ws')}/ws`, {
@@ -123,7 +123,7 @@ describe('the dashboard, served by the platform and driven in Chromium', () => {
     expect(placed.op).toBe('order.placed');
     const orderId = placed.order.id;
 
-    await page.waitForSelector('#candles[data-markers="1"]');
+    await page.waitForSelector('#candles[data-fill-markers="1"]');
     await page.waitForSelector(`#orders tr[data-key="${orderId}"]`);
     await waitForTrue(
       page,
@@ -204,7 +204,18 @@ describe('the dashboard on a server without the /api/v1 routes', () => {
     const page = await browser.context.newPage();
     const watched = watch(page);
     await page.goto(`${server.url}/`);
-    for (const panel of ['candles', 'equity', 'positions', 'orders', 'risk-controls', 'alerts', 'backtests']) {
+    const panels = [
+      'candles',
+      'equity',
+      'signals',
+      'predictions',
+      'positions',
+      'orders',
+      'risk-controls',
+      'alerts',
+      'backtests',
+    ];
+    for (const panel of panels) {
       await page.waitForSelector(`#${panel}[data-state="error"]`);
     }
     const error = (panel: string) => page.textContent(`#${panel} .panel-error`);
@@ -219,6 +230,10 @@ describe('the dashboard on a server without the /api/v1 routes', () => {
       'GET /api/v1/risk/circuit-breaker failed: 404 NOT_FOUND — no route GET /api/v1/risk/circuit-breaker',
     );
     expect(await error('candles')).toBe('GET /api/v1/symbols failed: 404 NOT_FOUND — no route GET /api/v1/symbols');
+    expect(await error('predictions')).toBe('GET /api/v1/symbols failed: 404 NOT_FOUND — no route GET /api/v1/symbols');
+    expect(await error('signals')).toBe(
+      'GET /api/v1/signals?limit=50 failed: 404 NOT_FOUND — no route GET /api/v1/signals',
+    );
     expect(await error('backtests')).toContain('GET /api/v1/backtests?limit=50 failed: 404 NOT_FOUND');
     expect(await page.getAttribute('#summary', 'data-state')).toBe('error');
     // /health answers (with no services registered), and the live connection is up.

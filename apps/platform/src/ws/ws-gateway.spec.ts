@@ -1,4 +1,4 @@
-import type { Bar, Order } from '@rrr/core';
+import type { Bar, Order, Prediction, Signal } from '@rrr/core';
 import { startApiTestServer, type ApiTestServer } from './testing/api-test-server';
 import { WsTestClient } from './testing/ws-test-client';
 import { WS_CHANNEL_TOPICS, WS_CHANNELS } from './ws-channels';
@@ -23,6 +23,31 @@ function order(symbol: string, status: Order['status']): Order {
     averageFillPrice: null,
     createdAt: T0,
     updatedAt: T0,
+  };
+}
+
+function signal(symbol: string, price: number): Signal {
+  return {
+    symbol,
+    ts: T0 + 60_000,
+    direction: 'long',
+    strength: 1,
+    source: 'sma-cross(20,50)',
+    reason: `SMA(20) ${price + 1} > SMA(50) ${price}`,
+    price,
+  };
+}
+
+function prediction(symbol: string, up: number): Prediction {
+  const down = (1 - up) / 2;
+  return {
+    symbol,
+    ts: T0 + 60_000,
+    horizon: '15m',
+    model: `logistic-${symbol.toLowerCase()}@1`,
+    probabilities: { down, flat: down, up },
+    predicted: 'up',
+    confidence: up,
   };
 }
 
@@ -62,6 +87,8 @@ describe('WebSocket gateway: subscriptions and fan-out', () => {
     expect(WS_CHANNEL_TOPICS).toEqual({
       bars: 'bar',
       trades: 'trade',
+      signals: 'signal',
+      predictions: 'prediction',
       orders: 'order.*',
       fills: 'fill',
       portfolio: 'position',
@@ -92,6 +119,52 @@ describe('WebSocket gateway: subscriptions and fan-out', () => {
     const second = await client.next((m) => m.op === 'event');
     expect(second).toMatchObject({ channel: 'health', topic: 'service.status', data: { service: 'api' } });
     expect(client.unreadFrames()).toEqual([]);
+  });
+
+  it("relays the strategies' signals and the models' predictions of the subscribed symbols only", async () => {
+    const [btc, eth] = await Promise.all([connect(), connect()]);
+    expect(
+      await btc.request({ op: 'subscribe', id: 1, channels: ['signals', 'predictions'], symbols: ['BTC-USD'] }),
+    ).toEqual({ op: 'subscribed', id: 1, subscriptions: { signals: ['BTC-USD'], predictions: ['BTC-USD'] } });
+    await eth.request({ op: 'subscribe', id: 1, channels: ['signals', 'predictions'], symbols: ['ETH-USD'] });
+
+    // Each symbol's events follow the other's on the same topic, so an event leaking across would arrive first.
+    await server.bus.publish('signal', signal('ETH-USD', 3_000));
+    await server.bus.publish('prediction', prediction('ETH-USD', 0.6));
+    await server.bus.publish('signal', signal('BTC-USD', 50_000));
+    await server.bus.publish('prediction', prediction('BTC-USD', 0.7));
+    await server.bus.publish('signal', signal('ETH-USD', 3_001));
+
+    expect(await btc.next((m) => m.op === 'event')).toEqual({
+      op: 'event',
+      channel: 'signals',
+      topic: 'signal',
+      seq: 3,
+      ts: expect.any(Number),
+      data: signal('BTC-USD', 50_000),
+    });
+    expect(await btc.next((m) => m.op === 'event')).toEqual({
+      op: 'event',
+      channel: 'predictions',
+      topic: 'prediction',
+      seq: 4,
+      ts: expect.any(Number),
+      data: prediction('BTC-USD', 0.7),
+    });
+    const ethEvents = [
+      await eth.next((m) => m.op === 'event'),
+      await eth.next((m) => m.op === 'event'),
+      await eth.next((m) => m.op === 'event'),
+    ];
+    expect(ethEvents.map((e) => [e.channel, e.seq, e.data])).toEqual([
+      ['signals', 1, signal('ETH-USD', 3_000)],
+      ['predictions', 2, prediction('ETH-USD', 0.6)],
+      ['signals', 5, signal('ETH-USD', 3_001)],
+    ]);
+    // The last ETH-USD signal was sent after every BTC-USD event: had one of them reached the ETH-USD client (or the
+    // reverse), it would be here by now.
+    expect(btc.unreadFrames()).toEqual([]);
+    expect(eth.unreadFrames()).toEqual([]);
   });
 
   it('follows every symbol when none is named, and orders.* topics under the orders channel', async () => {

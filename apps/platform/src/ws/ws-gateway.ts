@@ -85,6 +85,8 @@ export class WsGateway implements WsConnectionHub {
     this.subscriptions = await Promise.all([
       bus.subscribe('bar', (payload, meta) => this.deliver('bars', payload, meta)),
       bus.subscribe('trade', (payload, meta) => this.deliver('trades', payload, meta)),
+      bus.subscribe('signal', (payload, meta) => this.deliver('signals', payload, meta)),
+      bus.subscribe('prediction', (payload, meta) => this.deliver('predictions', payload, meta)),
       bus.subscribe('order.*', (payload, meta) => this.deliver('orders', payload, meta)),
       bus.subscribe('fill', (payload, meta) => this.deliver('fills', payload, meta)),
       bus.subscribe('position', (payload, meta) => this.deliver('portfolio', payload, meta)),

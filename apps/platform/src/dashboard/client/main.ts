@@ -11,7 +11,9 @@ import { EquityPanel } from './panels/equity-panel';
 import { HealthPanel } from './panels/health-panel';
 import { OrdersPanel } from './panels/orders-panel';
 import { PositionsPanel } from './panels/positions-panel';
+import { PredictionsPanel } from './panels/predictions-panel';
 import { RiskControlsPanel } from './panels/risk-controls-panel';
+import { SignalsPanel } from './panels/signals-panel';
 import { SummaryPanel } from './panels/summary-panel';
 import { h } from './ui/dom';
 
@@ -64,17 +66,19 @@ async function main(): Promise<void> {
   const summary = new SummaryPanel(mount('summary'), api, live);
   const candles = new CandlesPanel(mount('candles'), api, live);
   const equity = new EquityPanel(mount('equity'), api, live);
+  const signals = new SignalsPanel(mount('signals'), api, live);
+  const predictions = new PredictionsPanel(mount('predictions'), api, live);
   const positions = new PositionsPanel(mount('positions'), api, live);
   const orders = new OrdersPanel(mount('orders'), api, apiKey, live);
   const riskControls = new RiskControlsPanel(mount('risk-controls'), api, apiKey, live);
   const alerts = new AlertsPanel(mount('alerts'), api, live);
   const health = new HealthPanel(mount('health'), api, live);
   const backtests = new BacktestsPanel(mount('backtests'), api, apiKey);
-  live.subscribe(['orders', 'fills', 'portfolio', 'alerts', 'health']);
+  live.subscribe(['signals', 'orders', 'fills', 'portfolio', 'alerts', 'health']);
   live.start();
 
   const report = health.load();
-  for (const panel of [summary, equity, positions, orders, riskControls, alerts, backtests]) void panel.load();
+  for (const panel of [summary, equity, signals, positions, orders, riskControls, alerts, backtests]) void panel.load();
 
   const picker = mount('symbol') as HTMLSelectElement;
   const { targets, problem } = await loadTargets(api, report);
@@ -87,13 +91,15 @@ async function main(): Promise<void> {
     // A reload (or a shared link) opens the same symbol.
     window.history.replaceState(null, '', `?symbol=${encodeURIComponent(target.symbol)}${window.location.hash}`);
     void candles.show(target);
+    void predictions.show(target);
   });
   if (initial) {
     picker.value = initial.symbol;
-    await candles.show(initial);
+    await Promise.all([candles.show(initial), predictions.show(initial)]);
   } else {
     picker.disabled = true;
     candles.unavailable(problem ?? 'no symbols to chart');
+    predictions.unavailable(problem ?? 'no symbols to follow');
   }
 }
 

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, openDatabase, type Database } from '@rrr/core';
+import { createLogger, loadConfig, openDatabase, type Database, type PlatformConfigOverrides } from '@rrr/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +28,14 @@ export interface DashboardPlatform<Label extends string> {
 /**
  * Creates the keys as `rrr api-key create` (and `rrr api-key revoke`) would, lets `arrange` add the rows a spec needs
  * (before start: once running, the data pipeline's bulk load holds SQLite's write lock), then starts every service with
- * the platform's default config — the bundled SPX/AAPL daily bars stored, the paper engine on the live pairs — and rate
- * limits off. The live feed ticks every 200 ms, so the paper exchange has a price for an order within a second.
+ * the platform's default config (with `config` over it) — the bundled SPX/AAPL daily bars stored, the paper engine on
+ * the live pairs — and rate limits off. The live feed ticks every 200 ms, so the paper exchange has a price for an
+ * order within a second.
  */
 export async function startDashboardPlatform<Label extends string>(
   keySpecs: Record<Label, DashboardKeySpec>,
   arrange?: (db: Database) => Promise<unknown>,
+  config: PlatformConfigOverrides = {},
 ): Promise<DashboardPlatform<Label>> {
   const dir = mkdtempSync(join(tmpdir(), 'rrr-dashboard-e2e-'));
   const sqlitePath = join(dir, 'rrr.db');
@@ -52,12 +54,16 @@ export async function startDashboardPlatform<Label extends string>(
   } finally {
     await db.close();
   }
-  const config = loadConfig({ env: {}, configDir: dir, overrides: { server: { port: 0 }, database: { sqlitePath } } });
+  const overrides = { ...config, server: { ...config.server, port: 0 }, database: { ...config.database, sqlitePath } };
   // Errors the tests cause on purpose (a kill switch's CRITICAL alert, refused requests) would only be noise.
-  const platform = createPlatform(config, createLogger({ level: 'fatal' }), {
-    api: { security: { rateLimit: false } },
-    liveFeed: { tickMs: 200 },
-  });
+  const platform = createPlatform(
+    loadConfig({ env: {}, configDir: dir, overrides }),
+    createLogger({ level: 'fatal' }),
+    {
+      api: { security: { rateLimit: false } },
+      liveFeed: { tickMs: 200 },
+    },
+  );
   try {
     await platform.start();
   } catch (error) {

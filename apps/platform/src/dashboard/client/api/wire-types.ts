@@ -6,9 +6,14 @@ import type {
   Order,
   OrderStatus,
   Position,
+  Prediction,
+  PredictionClass,
+  PredictionProbabilities,
   RegistryHealth,
   RiskAlert,
   ServiceStatusEvent,
+  Signal,
+  SignalDirection,
   Trade,
 } from '@rrr/core';
 import type { BacktestJobProgress, BacktestJobStatus, StrategyParameterSpec } from '@rrr/backtesting';
@@ -16,6 +21,8 @@ import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '@r
 import type { ApiKeyScope } from '../../../security/api-key-scope';
 
 export type { Bar, Fill, Order, OrderStatus, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
+// The `signals` and `predictions` channels carry the bus's Signal and Prediction.
+export type { Prediction, PredictionClass, PredictionProbabilities, Signal, SignalDirection };
 // `GET /api/v1/risk/circuit-breaker` and resume answer a CircuitBreakerView (the kill switch's state included);
 // `POST /api/v1/risk/kill-switch` a KillSwitchOutcome, its release a KillSwitchStatus.
 export type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus };
@@ -48,6 +55,51 @@ export interface ItemList<T> {
 export interface SymbolListing {
   symbol: string;
   intervals: { interval: string; bars: number; firstTs: number | null; lastTs: number | null }[];
+}
+
+/** A row of `GET /api/v1/signals` (a live `signals` event has no id, and leaves out a missing price or reason). */
+export interface SignalRow {
+  id: number;
+  ts: number;
+  symbol: string;
+  source: string;
+  direction: SignalDirection;
+  strength: number;
+  price: number | null;
+  reason: string | null;
+}
+
+/**
+ * A row of `GET /api/v1/predictions`: the stored prediction with its model's kind and horizon (a live `predictions`
+ * event is the bus's Prediction, whose `horizon` is an interval name).
+ */
+export interface PredictionRow {
+  id: number;
+  ts: number;
+  symbol: string;
+  /** The bar interval the model reads. */
+  interval: string;
+  /** `name@version`. */
+  model: string;
+  kind: string;
+  horizonMs: number | null;
+  predicted: PredictionClass | null;
+  probabilities: PredictionProbabilities | null;
+  confidence: number | null;
+  predictedReturn: number | null;
+}
+
+/** A model of `GET /api/v1/models`. */
+export interface ModelSummary {
+  id: number;
+  modelId: string;
+  kind: string;
+  symbol: string;
+  interval: string;
+  horizonMs: number;
+  status: string;
+  active: boolean;
+  createdAt: number;
 }
 
 export interface BarRow {

@@ -24,3 +24,8 @@ export function barOpen(ts: number, interval: string): number {
   const ms = intervalMs(interval);
   return Math.floor(ts / ms) * ms;
 }
+
+/** The interval `ms` long (`900000` → `15m`), or undefined for a length that is none of them. */
+export function intervalNamed(ms: number): string | undefined {
+  return Object.entries(INTERVAL_MS).find(([, length]) => length === ms)?.[0];
+}

@@ -1,9 +1,21 @@
-import type { Bar, Fill, Order, Position, RiskAlert, ServiceStatusEvent, Trade } from '../api/wire-types';
+import type {
+  Bar,
+  Fill,
+  Order,
+  Position,
+  Prediction,
+  RiskAlert,
+  ServiceStatusEvent,
+  Signal,
+  Trade,
+} from '../api/wire-types';
 
 /** The gateway's channels and what their events carry (apps/platform/src/ws/ws-channels.ts). */
 export interface LiveChannels {
   bars: Bar;
   trades: Trade;
+  signals: Signal;
+  predictions: Prediction;
   orders: Order;
   fills: Fill;
   portfolio: Position;

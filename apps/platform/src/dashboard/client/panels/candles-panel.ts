@@ -9,11 +9,13 @@ import type {
   UTCTimestamp,
 } from 'lightweight-charts';
 import { query, type ApiClient } from '../api/api-client';
-import type { BarRow, Fill, ItemList, Trade } from '../api/wire-types';
+import type { BarRow, Fill, ItemList, SignalRow, Trade } from '../api/wire-types';
 import { candleWithTrade, type Candle } from '../charts/forming-candle';
 import { barOpen, intervalMs } from '../charts/interval-ms';
 import { chartLibrary, chartTime, createThemedChart } from '../charts/lightweight-charts';
+import { signalMarker } from '../charts/signal-markers';
 import type { LiveSocket } from '../live/live-socket';
+import { RecentSignals } from '../live/recent-signals';
 import { h } from '../ui/dom';
 import { formatNumber, formatTime } from '../ui/format';
 import { PanelFrame } from '../ui/panel';
@@ -27,11 +29,13 @@ export interface ChartTarget {
 
 const BARS = 500;
 const FILLS = 200;
+const SIGNALS = 200;
 
 /**
- * Candles of one symbol with the engine's fills as markers: history over REST, then closed bars (`bars`), the
- * forming bar from live trades (`trades`) and new fills (`fills`) over the WebSocket. The section's `data-bars`
- * and `data-markers` say how many the chart holds.
+ * Candles of one symbol with the engine's fills and the strategies' and models' signals as markers: history over
+ * REST, then closed bars (`bars`), the forming bar from live trades (`trades`), new fills (`fills`) and signals
+ * (`signals`, which the page follows for every symbol) over the WebSocket. The section's `data-bars`,
+ * `data-fill-markers` and `data-signal-markers` say how many the chart holds.
  */
 export class CandlesPanel {
   private readonly frame: PanelFrame;
@@ -44,7 +48,10 @@ export class CandlesPanel {
   private candles = new Map<UTCTimestamp, Candle>();
   private lastTime: UTCTimestamp | undefined;
   private fills = new Map<string, Fill>();
+  private readonly signals = new RecentSignals(SIGNALS);
   private liveUpdates = 0;
+  private fillMarkers = 0;
+  private signalMarkers = 0;
   private generation = 0;
 
   constructor(
@@ -81,6 +88,9 @@ export class CandlesPanel {
       this.fills.set(fill.id, fill);
       this.drawMarkers();
     });
+    live.on('signals', (signal) => {
+      if (signal.symbol === this.target?.symbol && this.signals.add([signal])) this.drawMarkers();
+    });
     live.onResync(() => void this.load());
   }
 
@@ -107,15 +117,20 @@ export class CandlesPanel {
     this.candles = new Map();
     this.lastTime = undefined;
     this.fills = new Map();
+    this.signals.clear();
     this.draw();
     this.markers.setMarkers([]);
+    this.fillMarkers = 0;
+    this.signalMarkers = 0;
     const span = intervalMs(target.interval) * (BARS - 1);
     const from = (target.lastTs ?? Date.now()) - span;
     const barsPath = `/api/v1/bars${query({ symbol: target.symbol, interval: target.interval, from, limit: BARS })}`;
     const fillsPath = `/api/v1/fills${query({ symbol: target.symbol, limit: FILLS })}`;
-    const [bars, fills] = await Promise.allSettled([
+    const signalsPath = `/api/v1/signals${query({ symbol: target.symbol, limit: SIGNALS })}`;
+    const [bars, fills, signals] = await Promise.allSettled([
       this.api.get<ItemList<BarRow>>(barsPath),
       this.api.get<ItemList<Fill>>(fillsPath),
+      this.api.get<ItemList<SignalRow>>(signalsPath),
     ]);
     if (generation !== this.generation) return;
     const failures: unknown[] = [];
@@ -129,6 +144,8 @@ export class CandlesPanel {
     } else failures.push(bars.reason);
     if (fills.status === 'fulfilled') for (const fill of fills.value.items) this.fills.set(fill.id, fill);
     else failures.push(fills.reason);
+    if (signals.status === 'fulfilled') this.signals.add(signals.value.items);
+    else failures.push(signals.reason);
     this.drawMarkers();
     this.publishCounts();
     if (failures.length > 0)
@@ -182,7 +199,7 @@ export class CandlesPanel {
   private drawMarkers(): void {
     const target = this.target;
     if (!target) return;
-    const markers: SeriesMarker<Time>[] = [...this.fills.values()]
+    const fillMarkers: SeriesMarker<Time>[] = [...this.fills.values()]
       .sort((a, b) => a.ts - b.ts)
       .map((fill) => ({
         time: chartTime(barOpen(fill.ts, target.interval)),
@@ -192,7 +209,17 @@ export class CandlesPanel {
         text: `${fill.side === 'buy' ? 'B' : 'S'} ${formatNumber(fill.quantity, 6)} @ ${formatNumber(fill.price, 2)}`,
         id: fill.id,
       }));
-    this.markers.setMarkers(markers);
+    // The chart would pin a marker older than its first bar onto that bar: only the signals of the bars shown count.
+    const first = this.series.data()[0]?.time as UTCTimestamp | undefined;
+    const signalMarkers = this.signals
+      .list()
+      .map((signal) => signalMarker(signal, target.interval))
+      .filter((marker) => first !== undefined && marker.time >= first);
+    this.markers.setMarkers(
+      [...fillMarkers, ...signalMarkers].sort((a, b) => (a.time as UTCTimestamp) - (b.time as UTCTimestamp)),
+    );
+    this.signalMarkers = signalMarkers.length;
+    this.fillMarkers = fillMarkers.length;
     this.publishCounts();
     const lastFill = [...this.fills.values()].reduce<number | undefined>(
       (max, f) => Math.max(max ?? f.ts, f.ts),
@@ -207,7 +234,8 @@ export class CandlesPanel {
     data['symbol'] = this.target?.symbol ?? '';
     data['interval'] = this.target?.interval ?? '';
     data['bars'] = String(this.series.data().length);
-    data['markers'] = String(this.markers.markers().length);
+    data['fillMarkers'] = String(this.fillMarkers);
+    data['signalMarkers'] = String(this.signalMarkers);
     data['liveUpdates'] = String(this.liveUpdates);
   }
 }

@@ -24,6 +24,13 @@ export function formatNumber(value: number | null | undefined, maxDigits = 8): s
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: maxDigits }).format(value);
 }
 
+const probability = number(3);
+
+/** A probability (or confidence) in [0, 1] with three fixed decimals, so a column of them lines up. */
+export function formatProbability(value: number | null | undefined): string {
+  return usable(value) ? probability.format(value) : DASH;
+}
+
 export function formatPercent(fraction: number | null | undefined): string {
   if (!usable(fraction)) return DASH;
   // A drawdown of -0.000001 would print as "-0.00%".
