@@ -56,6 +56,9 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
   const metrics = createMetricsRegistry({ collectDefault: true });
   // Pairs (BTC-USD, ETH-USD…) get the seeded live feed and the default paper strategy; tickers are daily history.
   const liveSymbols = config.data.symbols.filter((symbol) => /[-/]/.test(symbol));
+  // One market clock for the live feed and the engine trading on it: at data.liveSpeed > 1 both run ahead of the wall
+  // clock together, so signals, orders and fills carry the time of the bars they follow.
+  const marketClock = acceleratedClock(config.data.liveSpeed);
   let eventBus: EventBusService | undefined;
   // Only the services config `services` names (plus database and event bus) run in this process.
   const registry = new SelectiveServiceRegistry(config.services, {
@@ -134,7 +137,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           bus: bus(ctx),
           metrics,
           logger: childLogger(logger, 'data-pipeline'),
-          clock: acceleratedClock(config.data.liveSpeed),
+          clock: marketClock,
         },
         // The bundled real daily data is loaded once (idempotent); crypto pairs get the seeded live feed.
         {
@@ -191,6 +194,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           bus: bus(ctx),
           metrics,
           logger: childLogger(logger, 'trading-engine'),
+          clock: marketClock,
           // Every order passes the risk service's pre-trade check, its circuit breaker and kill switch included.
           risk: risk.preTradeCheck,
           // The default paper strategy: the legacy SMA 20/50 cross on the live crypto feed. Its warm-up of 50

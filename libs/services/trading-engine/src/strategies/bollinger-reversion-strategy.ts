@@ -1,6 +1,6 @@
 import { ValidationError, type Bar, type Signal } from '@rrr/core';
 import { BollingerBands } from 'trading-signals';
-import { regimeSignal, type Regime, type Strategy, type StrategyContext } from './strategy';
+import { formatLevel, regimeSignal, type Regime, type Strategy, type StrategyContext } from './strategy';
 
 export interface BollingerReversionOptions {
   /** Default 20. */
@@ -54,17 +54,17 @@ export class BollingerReversionStrategy implements Strategy {
     if (s.regime === 'flat') {
       if (bar.close < lower) {
         next = 'long';
-        reason = `close ${bar.close} < lower band ${lower}`;
+        reason = `close ${bar.close} < lower band ${formatLevel(lower)}`;
       } else if (this.allowShort && bar.close > upper) {
         next = 'short';
-        reason = `close ${bar.close} > upper band ${upper}`;
+        reason = `close ${bar.close} > upper band ${formatLevel(upper)}`;
       }
     } else if (s.regime === 'long' && bar.close >= middle) {
       next = 'flat';
-      reason = `close ${bar.close} back above the middle band ${middle}`;
+      reason = `close ${bar.close} back above the middle band ${formatLevel(middle)}`;
     } else if (s.regime === 'short' && bar.close <= middle) {
       next = 'flat';
-      reason = `close ${bar.close} back below the middle band ${middle}`;
+      reason = `close ${bar.close} back below the middle band ${formatLevel(middle)}`;
     }
     if (next === s.regime) return [];
     s.regime = next;

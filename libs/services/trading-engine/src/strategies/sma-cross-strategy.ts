@@ -1,6 +1,6 @@
 import { ValidationError, type Bar, type Signal } from '@rrr/core';
 import { SMA } from 'trading-signals';
-import { regimeSignal, type Regime, type Strategy, type StrategyContext } from './strategy';
+import { formatLevel, regimeSignal, type Regime, type Strategy, type StrategyContext } from './strategy';
 
 export interface SmaCrossOptions {
   /** Default 20. */
@@ -65,7 +65,7 @@ export class SmaCrossStrategy implements Strategy {
         bar,
         context.now,
         regime,
-        `SMA(${this.fast}) ${fast} ${fast > slow ? '>' : '<'} SMA(${this.slow}) ${slow}`,
+        `SMA(${this.fast}) ${formatLevel(fast)} ${fast > slow ? '>' : '<'} SMA(${this.slow}) ${formatLevel(slow)}`,
       ),
     ];
   }

@@ -50,6 +50,20 @@ describe('SmaCrossStrategy (20/50)', () => {
   });
 });
 
+describe('signal reasons', () => {
+  it('show indicator levels to 8 significant digits, without float noise', async () => {
+    // Averages of these closes are not exact in binary, so unrounded they print with float noise.
+    const drifting = [0.1, 0.2, 0.3, 0.4, 0.7, 0.8];
+    const strategy = new SmaCrossStrategy({ fast: 2, slow: 5 });
+    const reasons: string[] = [];
+    for (const [i, bar] of bars(drifting).entries()) {
+      for (const s of await strategy.onBar(bar, context(i))) reasons.push(s.reason ?? '');
+    }
+    // The first regime (long) on the fifth bar, where SMA(5) is 0.33999999999999997 unrounded; the trend holds.
+    expect(reasons).toEqual(['SMA(2) 0.55 > SMA(5) 0.34']);
+  });
+});
+
 describe('BollingerReversionStrategy (20, 2σ)', () => {
   it('goes long on a close below the lower band (population σ) and flat back at the middle band', async () => {
     const closes = [...Array.from({ length: 20 }, (_, i) => 100 + (i % 2 === 0 ? 1 : -1)), 90, 95, 101];

@@ -45,3 +45,8 @@ export function regimeSignal(
     price: bar.close,
   };
 }
+
+/** An indicator level as a signal's reason shows it: 8 significant digits, without float noise (49436.97299999999). */
+export function formatLevel(value: number): string {
+  return String(Number(value.toPrecision(8)));
+}
