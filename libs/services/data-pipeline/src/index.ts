@@ -91,6 +91,9 @@ export { readCheckpoint } from './storage/checkpoint-store';
 export type { BackfillCheckpoint, BackfillCursor } from './storage/checkpoint-store';
 
 // Live mode.
-export { SyntheticLiveFeed, systemTimer } from './live/synthetic-live-feed';
-export type { FeedTimer, SyntheticLiveFeedOptions } from './live/synthetic-live-feed';
+export { systemTimer, type FeedTimer } from './live/feed-timer';
+export { SyntheticLiveFeed } from './live/synthetic-live-feed';
+export { ExchangeLiveFeed } from './live/exchange-live-feed';
+export type { ExchangeLiveFeedClient, ExchangeLiveFeedOptions } from './live/exchange-live-feed';
+export type { SyntheticLiveFeedOptions } from './live/synthetic-live-feed';
 export { RollingBarWindows } from './live/rolling-bar-windows';

@@ -9,18 +9,9 @@ import {
   type Trade,
 } from '@rrr/core';
 import { TradeAggregator } from '../aggregation/trade-aggregator';
+import { deliverFeedEvent } from './deliver-feed-event';
+import { systemTimer, type FeedTimer } from './feed-timer';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../sources/synthetic-market';
-
-/** The timer a live feed paces itself with; tests inject one they drive by hand. */
-export interface FeedTimer {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimer: FeedTimer = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface SyntheticLiveFeedOptions {
   symbols: readonly string[];
@@ -165,12 +156,6 @@ export class SyntheticLiveFeed {
   }
 
   private deliver<T>(callback: ((value: T) => void | Promise<void>) | undefined, value: T): void {
-    if (callback === undefined) return;
-    try {
-      const result = callback(value);
-      if (result instanceof Promise) result.catch((err: unknown) => this.options.onError?.(err));
-    } catch (err) {
-      this.options.onError?.(err);
-    }
+    deliverFeedEvent(callback, value, this.options.onError);
   }
 }

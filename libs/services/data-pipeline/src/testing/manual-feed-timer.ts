@@ -1,5 +1,5 @@
 import type { ManualClock } from '@rrr/core';
-import type { FeedTimer } from '../live/synthetic-live-feed';
+import type { FeedTimer } from '../live/feed-timer';
 
 /** A feed timer driven by the test: `fire()` runs the pending callback, as the event loop would when it is due. */
 export class ManualFeedTimer implements FeedTimer {

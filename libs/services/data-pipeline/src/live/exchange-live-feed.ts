@@ -1,0 +1,195 @@
+import {
+  ValidationError,
+  errorMessage,
+  intervalMs,
+  systemClock,
+  validateBar,
+  type Bar,
+  type Clock,
+  type FieldProblem,
+  type Interval,
+  type Trade,
+} from '@rrr/core';
+import type { ExchangeClient } from '@rrr/api-integration';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TradeAggregator } from '../aggregation/trade-aggregator';
+import { deliverFeedEvent } from './deliver-feed-event';
+import { systemTimer, type FeedTimer } from './feed-timer';
+
+/** What the feed uses of an exchange client: api-integration's ExchangeClient fits. */
+export type ExchangeLiveFeedClient = Pick<ExchangeClient, 'id' | 'watchTrades' | 'fetchOHLCV'>;
+
+export interface ExchangeLiveFeedOptions {
+  client: ExchangeLiveFeedClient;
+  /** Platform symbols, `BTC-USDT`. */
+  symbols: readonly string[];
+  /** Bars built from the trades. Default 1m. */
+  interval?: Interval;
+  /** How often bars whose window has passed are closed, trades or not. Default 1,000 ms. */
+  tickMs?: number;
+  /**
+   * How long after its window a bar waits for trades still on their way (venue and network latency): a window
+   * closes once the clock is this far past its end. Default 2,000 ms.
+   */
+  lateToleranceMs?: number;
+  /** Pause before watching a market again after its stream failed. Default 5,000 ms. */
+  retryMs?: number;
+  clock?: Clock;
+  timer?: FeedTimer;
+  onTrade?: (trade: Trade) => void | Promise<void>;
+  onBar?: (bar: Bar) => void | Promise<void>;
+  /** A consumer or a stream failed (neither stops the feed), or a candle of the history was invalid. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Real market data as the platform's live feed: each symbol's trades from the exchange's WebSocket stream (through
+ * api-integration's client, which reconnects and resubscribes on its own), aggregated into bars with VWAP and trade
+ * count; a bar is emitted once the clock has passed its window by `lateToleranceMs`, with trades or without. A stream
+ * that fails is watched again after `retryMs`. `history` reads the candles before live time from the venue's REST
+ * API, so strategies and charts have a past at once.
+ */
+export class ExchangeLiveFeed {
+  readonly interval: Interval;
+  readonly tickMs: number;
+  private readonly clock: Clock;
+  private readonly timer: FeedTimer;
+  private readonly aggregator: TradeAggregator;
+  private readonly lateToleranceMs: number;
+  private readonly retryMs: number;
+  private controller: AbortController | undefined;
+  private handle: unknown;
+  private watching: Promise<void>[] = [];
+  private tradesReceived = 0;
+  private barsEmitted = 0;
+  private lastBarAt: number | undefined;
+  private streamErrors = 0;
+
+  constructor(private readonly options: ExchangeLiveFeedOptions) {
+    this.interval = options.interval ?? '1m';
+    this.tickMs = options.tickMs ?? 1_000;
+    this.lateToleranceMs = options.lateToleranceMs ?? 2_000;
+    this.retryMs = options.retryMs ?? 5_000;
+    const problems: FieldProblem[] = [];
+    if (options.symbols.length === 0) problems.push({ field: 'symbols', message: 'must list at least one symbol' });
+    for (const [field, value] of [
+      ['tickMs', this.tickMs],
+      ['retryMs', this.retryMs],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) problems.push({ field, message: 'must be an integer >= 1', value });
+    }
+    if (!Number.isFinite(this.lateToleranceMs) || this.lateToleranceMs < 0) {
+      problems.push({ field: 'lateToleranceMs', message: 'must be a number >= 0', value: this.lateToleranceMs });
+    }
+    if (problems.length > 0) throw new ValidationError(`${options.client.id} live feed`, problems);
+    this.clock = options.clock ?? systemClock;
+    this.timer = options.timer ?? systemTimer;
+    this.aggregator = new TradeAggregator({
+      interval: this.interval,
+      onBar: (bar) => {
+        this.barsEmitted++;
+        this.lastBarAt = bar.ts;
+        deliverFeedEvent(this.options.onBar, bar, this.options.onError);
+      },
+    });
+  }
+
+  get running(): boolean {
+    return this.controller !== undefined;
+  }
+
+  get stats(): { source: string; trades: number; bars: number; streamErrors: number; lastBarAt?: number } {
+    return {
+      source: this.options.client.id,
+      trades: this.tradesReceived,
+      bars: this.barsEmitted,
+      streamErrors: this.streamErrors,
+      ...(this.lastBarAt === undefined ? {} : { lastBarAt: this.lastBarAt }),
+    };
+  }
+
+  /**
+   * The venue's candles before the window the clock is in: per symbol the last `bars` of them, or those after its
+   * stored last bar (`lastStored`) when it has one (a gap longer than `bars` stays a gap). Invalid candles are
+   * reported through `onError` and left out. Call it before `start`.
+   */
+  async history(bars: number, lastStored: ReadonlyMap<string, Bar> = new Map()): Promise<Bar[]> {
+    if (!Number.isInteger(bars) || bars < 0) {
+      throw new ValidationError(`${this.options.client.id} live feed`, [
+        { field: 'historyBars', message: 'must be an integer >= 0', value: bars },
+      ]);
+    }
+    const length = intervalMs(this.interval);
+    const liveFrom = Math.floor(this.clock.now() / length) * length;
+    const out: Bar[] = [];
+    for (const symbol of this.options.symbols) {
+      const last = lastStored.get(symbol);
+      const from = Math.max(liveFrom - bars * length, last === undefined ? -Infinity : last.ts + length);
+      if (bars === 0 || from >= liveFrom) continue;
+      for await (const bar of this.options.client.fetchOHLCV({ symbol, interval: this.interval, from, to: liveFrom })) {
+        const problems = validateBar(bar);
+        if (problems.length === 0) out.push(bar);
+        else {
+          const listed = problems.map((p) => `${p.field} ${p.message}`).join('; ');
+          this.options.onError?.(
+            new Error(`${this.options.client.id} candle ${symbol} ${new Date(bar.ts).toISOString()}: ${listed}`),
+          );
+        }
+      }
+    }
+    return out;
+  }
+
+  start(): void {
+    if (this.controller !== undefined) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.watching = this.options.symbols.map((symbol) => this.watch(symbol, controller.signal));
+    this.schedule();
+  }
+
+  /** Stops watching and closing bars; the window still open is dropped (its bar would be incomplete). */
+  async stop(): Promise<void> {
+    const controller = this.controller;
+    if (controller === undefined) return;
+    this.controller = undefined;
+    this.timer.clearTimeout(this.handle);
+    this.handle = undefined;
+    controller.abort();
+    await Promise.all(this.watching);
+    this.watching = [];
+  }
+
+  /** Closes the bars whose window (and tolerance) the clock has passed. */
+  tick(): void {
+    this.aggregator.advanceTo(this.clock.now() - this.lateToleranceMs);
+  }
+
+  private schedule(): void {
+    this.handle = this.timer.setTimeout(() => {
+      this.tick();
+      if (this.controller !== undefined) this.schedule();
+    }, this.tickMs);
+  }
+
+  private async watch(symbol: string, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        for await (const trade of this.options.client.watchTrades(symbol, { signal })) {
+          this.tradesReceived++;
+          this.aggregator.add(trade);
+          deliverFeedEvent(this.options.onTrade, trade, this.options.onError);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.streamErrors++;
+        this.options.onError?.(
+          new Error(`${this.options.client.id} trades of ${symbol}: ${errorMessage(error)}`, { cause: error }),
+        );
+      }
+      if (signal.aborted) return;
+      // Real time, not the feed's timer: the pause is the network's, and the pacing timer keeps its own schedule.
+      await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+}
