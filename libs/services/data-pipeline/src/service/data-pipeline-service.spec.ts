@@ -124,6 +124,6 @@ describe('createDataPipelineService', () => {
       { db, bus },
       { symbols: ['SPX'], syntheticSeed: 1, loadBundled: false, live: { enabled: true } },
     );
-    await expect(service.start()).rejects.toThrow('live.symbols: no crypto symbols to run the synthetic feed for');
+    await expect(service.start()).rejects.toThrow('live.symbols: no crypto symbols to run the live feed for');
   });
 });
