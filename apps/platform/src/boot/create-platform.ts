@@ -9,7 +9,12 @@ import {
   type Service,
   type ServiceContext,
 } from '@rrr/core';
-import { createApiIntegrationService, type ApiIntegrationConfigInput } from '@rrr/api-integration';
+import {
+  createApiIntegrationService,
+  type ApiIntegrationConfigInput,
+  type ApiIntegrationService,
+  type ExchangeId,
+} from '@rrr/api-integration';
 import { createBacktestingService, type BacktestingService } from '@rrr/backtesting';
 import { createDataPipelineService, type LiveFeedConfig } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
@@ -59,6 +64,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
   // One market clock for the live feed and the engine trading on it: at data.liveSpeed > 1 both run ahead of the wall
   // clock together, so signals, orders and fills carry the time of the bars they follow.
   const marketClock = acceleratedClock(config.data.liveSpeed);
+  // The exchange the live pairs' data comes from (public trades and candles through api-integration), if not synthetic.
+  const liveExchange = config.data.liveSource === 'synthetic' ? undefined : config.data.liveSource;
   let eventBus: EventBusService | undefined;
   // Only the services config `services` names (plus database and event bus) run in this process.
   const registry = new SelectiveServiceRegistry(config.services, {
@@ -111,8 +118,13 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           metrics,
           logger: childLogger(logger, 'api-integration'),
         },
-        // Credentials come from the secrets section, which loadConfig fills from the environment only.
-        { ...options.apiIntegration, secrets: config.secrets },
+        // Credentials come from the secrets section, which loadConfig fills from the environment only; the live
+        // source's exchange is connected for its public data even without them.
+        {
+          ...options.apiIntegration,
+          exchanges: withExchange(options.apiIntegration?.exchanges ?? [], liveExchange),
+          secrets: config.secrets,
+        },
       ),
     ['event-bus'],
   );
@@ -139,7 +151,8 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           logger: childLogger(logger, 'data-pipeline'),
           clock: marketClock,
         },
-        // The bundled real daily data is loaded once (idempotent); crypto pairs get the seeded live feed.
+        // The bundled real daily data is loaded once (idempotent); the pairs get the live feed: the seeded synthetic
+        // market, or the live source exchange's trades through api-integration's client.
         {
           ...config.data,
           loadBundled: true,
@@ -150,10 +163,13 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
             symbols: liveSymbols,
             interval: LIVE_INTERVAL,
             historyBars: config.data.liveHistoryBars,
+            ...(liveExchange === undefined
+              ? {}
+              : { exchange: ctx.dependency<ApiIntegrationService>('api-integration').exchange(liveExchange) }),
           },
         },
       ),
-    ['database', 'event-bus'],
+    liveExchange === undefined ? ['database', 'event-bus'] : ['database', 'event-bus', 'api-integration'],
   );
   registry.register(
     'neural-network',
@@ -283,4 +299,14 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     start: () => registry.startAll(),
     stop: () => registry.stopAll(),
   };
+}
+
+/** The exchanges api-integration connects, with `exchange` among them (as it is given, or by name). */
+function withExchange(
+  exchanges: NonNullable<ApiIntegrationConfigInput['exchanges']>,
+  exchange: ExchangeId | undefined,
+): NonNullable<ApiIntegrationConfigInput['exchanges']> {
+  if (exchange === undefined) return exchanges;
+  const listed = exchanges.some((entry) => (typeof entry === 'string' ? entry : entry.exchange) === exchange);
+  return listed ? exchanges : [...exchanges, exchange];
 }

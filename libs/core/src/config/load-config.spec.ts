@@ -71,6 +71,7 @@ describe('loadConfig defaults', () => {
     expect(config.backtest).toEqual({ initialCapital: 100_000, commissionRate: 0.001, slippageBps: 5 });
     expect(config.data).toEqual({
       symbols: ['SPX', 'AAPL', 'BTC-USD', 'ETH-USD'],
+      liveSource: 'synthetic',
       syntheticSeed: 42,
       liveTickMs: 1000,
       liveSpeed: 1,
@@ -292,7 +293,7 @@ describe('config errors', () => {
   it('reports every problem from every layer in one error', () => {
     writeYaml('development', 'paper:\n  takerFeeRate: 0.5\n  quoteCurrency: usd\n');
     const error = configError({
-      env: { RRR_SERVER_PORT: '70000', RRR_DATA_SYMBOLS: 'BTC-USD,btc' },
+      env: { RRR_SERVER_PORT: '70000', RRR_DATA_SYMBOLS: 'BTC-USD,btc', RRR_DATA_LIVE_SOURCE: 'kraken' },
       overrides: { logging: { level: 'verbose' as never }, risk: { maxPositionPct: 0 } },
     });
     expect(error.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
@@ -302,6 +303,7 @@ describe('config errors', () => {
       'paper.takerFeeRate: expected a number in [0, 0.1], got 0.5 (from config/development.yaml)',
       'paper.quoteCurrency: expected an upper-case currency code such as USD or USDT, got "usd" (from config/development.yaml)',
       'data.symbols[1]: expected a symbol such as BTC-USD (3-20 of A-Z, 0-9, at most one - or /), got "btc" (from env RRR_DATA_SYMBOLS)',
+      'data.liveSource: expected one of "synthetic", "binance", "coinbase", got "kraken" (from env RRR_DATA_LIVE_SOURCE)',
     ]);
   });
 

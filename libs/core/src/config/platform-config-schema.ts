@@ -15,6 +15,8 @@ import {
 } from './config-fields';
 
 export const PLATFORM_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+/** Sources of the live feed: the synthetic market, or an exchange (the ids api-integration connects). */
+export const LIVE_SOURCES = ['synthetic', 'binance', 'coinbase'] as const;
 export type PlatformEnvironment = (typeof PLATFORM_ENVIRONMENTS)[number];
 
 /** Builds the schema (zod loads here, on first use: see load-zod.ts). */
@@ -116,6 +118,11 @@ function buildPlatformConfigSchema() {
       'BTC-USD',
       'ETH-USD',
     ]),
+    /**
+     * Where the live pairs' data comes from: the seeded synthetic market, or an exchange's public trade stream and
+     * candles (real prices; no credentials needed to read them). Paper trading runs on whichever it is.
+     */
+    liveSource: enumField(LIVE_SOURCES).default('synthetic'),
     // 32 bits: what the seeded generators consume.
     syntheticSeed: integerField(0, 4_294_967_295).default(42),
     /** Time between two ticks of the synthetic live feed, in real milliseconds. */
