@@ -225,7 +225,7 @@ describe('market routes (symbols, bars, predictions, signals)', () => {
     await recorder.flush();
     expect(recorder.health()).toMatchObject({
       status: 'up',
-      details: { recorded: 3, duplicates: 1, invalid: 1, lost: 0, pending: 0 },
+      details: { recorded: 3, duplicates: 1, invalid: 1, failedWrites: 0, pending: 0 },
     });
 
     const all = await get<{ items: { ts: number; source: string }[] }>('/api/v1/signals');
