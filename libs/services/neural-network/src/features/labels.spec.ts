@@ -2,7 +2,13 @@ import { ValidationError } from '@rrr/core';
 import { classOfReturn, createLabelSpec, forwardReturns, labelSeries } from './labels';
 
 describe('labels', () => {
-  it('uses the legacy thresholds for 5m / 15m / 1h and 0.3 % for daily bars', () => {
+  it('uses the legacy thresholds for 5m / 15m / 1h, 0.3 % for daily bars and 0.1 % for the live 1m bars', () => {
+    expect(createLabelSpec({ interval: '1m' })).toEqual({
+      interval: '1m',
+      horizon: '1m',
+      horizonBars: 1,
+      threshold: 0.001,
+    });
     expect(createLabelSpec({ interval: '1m', horizon: '5m' })).toEqual({
       interval: '1m',
       horizon: '5m',

@@ -20,9 +20,12 @@ export function classOfIndex(index: ClassIndex): PredictionClass {
  * Move (as a fraction of the close) that separates 'flat' from 'up'/'down', per horizon. 5m / 15m / 1h are the legacy
  * figures. '1d' is ours: 0.3 % is about a quarter of the S&P 500's daily standard deviation (1.25 % over 2000–2020),
  * which splits its days into near-equal thirds (31 % down, 33 % flat, 36 % up), so the majority class is a weak
- * baseline and accuracy above a third means something. Other horizons need an explicit threshold.
+ * baseline and accuracy above a third means something. '1m' (the platform's live bars) is ours too: the 5m figure
+ * scaled by √(1/5), as a random walk's typical move grows with the square root of time (0.09 %, rounded to 0.1 %).
+ * Other horizons need an explicit threshold.
  */
 export const DEFAULT_LABEL_THRESHOLDS: Readonly<Partial<Record<Interval, number>>> = Object.freeze({
+  '1m': 0.001,
   '5m': 0.002,
   '15m': 0.005,
   '1h': 0.01,

@@ -12,9 +12,10 @@ import type { ChartTarget } from './candles-panel';
 const LIMIT = 100;
 
 /**
- * The label horizon to train a model of a chart interval on. Labels have default thresholds for 5m, 15m, 1h and 1d
- * moves only (@rrr/neural-network's DEFAULT_LABEL_THRESHOLDS), and `rrr model train` refuses another horizon without
- * one: a minute series learns 5-minute moves, a 4-hour one daily moves.
+ * The label horizon to train a model of a chart interval on. Labels have default thresholds for 1m, 5m, 15m, 1h and
+ * 1d moves only (@rrr/neural-network's DEFAULT_LABEL_THRESHOLDS), and `rrr model train` refuses another horizon
+ * without one: a 4-hour series learns daily moves; a minute series learns 5-minute ones, where a move stands further
+ * above the noise of a single minute.
  */
 const TRAINING_HORIZON: Readonly<Record<Interval, Interval>> = {
   '1m': '5m',
