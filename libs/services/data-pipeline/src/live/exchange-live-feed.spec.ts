@@ -1,11 +1,6 @@
-import {
-  FakeBinanceServer,
-  HttpClient,
-  createExchangeClient,
-  waitUntil,
-  type ExchangeClient,
-} from '@rrr/api-integration';
+import { waitUntil, type ExchangeClient, type FakeBinanceServer } from '@rrr/api-integration';
 import { ManualClock, validateBar, type Bar, type Trade } from '@rrr/core';
+import { connectToFakeBinance, type FakeBinanceConnection } from '../testing/fake-binance-connection';
 import { ManualFeedTimer } from '../testing/manual-feed-timer';
 import { ExchangeLiveFeed } from './exchange-live-feed';
 
@@ -14,31 +9,16 @@ const T0 = Date.UTC(2026, 2, 2, 14, 30);
 
 /** Real market data through the exchange client (ccxt, REST and WebSocket) from a local server speaking Binance's API. */
 describe('ExchangeLiveFeed (Binance through ccxt)', () => {
+  let binance: FakeBinanceConnection;
   let fake: FakeBinanceServer;
-  let http: HttpClient;
   let client: ExchangeClient;
 
   beforeEach(async () => {
-    fake = await FakeBinanceServer.start();
-    http = new HttpClient({
-      defaultRateLimit: { refillPerSecond: 10_000 },
-      retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
-      sleep: async () => undefined,
-    });
-    client = createExchangeClient({
-      exchange: 'binance',
-      env: {},
-      urls: { rest: fake.restUrl, ws: fake.wsUrl },
-      http,
-      reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-    });
+    binance = await connectToFakeBinance();
+    ({ fake, client } = binance);
   });
 
-  afterEach(async () => {
-    await client.close();
-    await http.close();
-    await fake.close();
-  });
+  afterEach(() => binance.close());
 
   function feed(clock: ManualClock, timer: ManualFeedTimer, bars: Bar[] = [], trades: Trade[] = []) {
     return new ExchangeLiveFeed({

@@ -8,25 +8,19 @@ import {
   type Clock,
   type FieldProblem,
   type Interval,
-  type Trade,
 } from '@rrr/core';
 import type { ExchangeClient } from '@rrr/api-integration';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TradeAggregator } from '../aggregation/trade-aggregator';
 import { deliverFeedEvent } from './deliver-feed-event';
 import { systemTimer, type FeedTimer } from './feed-timer';
+import type { LiveFeedOptions } from './live-feed-options';
 
 /** What the feed uses of an exchange client: api-integration's ExchangeClient fits. */
 export type ExchangeLiveFeedClient = Pick<ExchangeClient, 'id' | 'watchTrades' | 'fetchOHLCV'>;
 
-export interface ExchangeLiveFeedOptions {
+export interface ExchangeLiveFeedOptions extends LiveFeedOptions {
   client: ExchangeLiveFeedClient;
-  /** Platform symbols, `BTC-USDT`. */
-  symbols: readonly string[];
-  /** Bars built from the trades. Default 1m. */
-  interval?: Interval;
-  /** How often bars whose window has passed are closed, trades or not. Default 1,000 ms. */
-  tickMs?: number;
   /**
    * How long after its window a bar waits for trades still on their way (venue and network latency): a window
    * closes once the clock is this far past its end. Default 2,000 ms.
@@ -34,12 +28,6 @@ export interface ExchangeLiveFeedOptions {
   lateToleranceMs?: number;
   /** Pause before watching a market again after its stream failed. Default 5,000 ms. */
   retryMs?: number;
-  clock?: Clock;
-  timer?: FeedTimer;
-  onTrade?: (trade: Trade) => void | Promise<void>;
-  onBar?: (bar: Bar) => void | Promise<void>;
-  /** A consumer or a stream failed (neither stops the feed), or a candle of the history was invalid. */
-  onError?: (error: unknown) => void;
 }
 
 /**

@@ -6,30 +6,19 @@ import {
   type Clock,
   type FieldProblem,
   type Interval,
-  type Trade,
 } from '@rrr/core';
 import { TradeAggregator } from '../aggregation/trade-aggregator';
 import { deliverFeedEvent } from './deliver-feed-event';
 import { systemTimer, type FeedTimer } from './feed-timer';
+import type { LiveFeedOptions } from './live-feed-options';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../sources/synthetic-market';
 
-export interface SyntheticLiveFeedOptions {
-  symbols: readonly string[];
+export interface SyntheticLiveFeedOptions extends LiveFeedOptions {
   seed: number;
-  /** Bars built from the trades. Default 1m. */
-  interval?: Interval;
-  /** Time between ticks (ms). Default 1,000. */
-  tickMs?: number;
   /** Most trades per symbol per tick (1 … max, drawn per tick). Default 3. */
   maxTradesPerTick?: number;
-  clock?: Clock;
-  timer?: FeedTimer;
   /** Per-symbol market parameters (start price, volatility …) over the defaults. */
   markets?: Readonly<Record<string, Partial<Omit<SyntheticMarketOptions, 'symbol' | 'seed'>>>>;
-  onTrade?: (trade: Trade) => void | Promise<void>;
-  onBar?: (bar: Bar) => void | Promise<void>;
-  /** A callback failed (it never stops the feed). */
-  onError?: (error: unknown) => void;
 }
 
 /**

@@ -1,12 +1,7 @@
-import {
-  FakeBinanceServer,
-  HttpClient,
-  createExchangeClient,
-  waitUntil,
-  type ExchangeClient,
-} from '@rrr/api-integration';
+import { waitUntil, type ExchangeClient, type FakeBinanceServer } from '@rrr/api-integration';
 import { InProcessEventBus, ManualClock, type Database, type Trade } from '@rrr/core';
 import { BarStore } from '../storage/bar-store';
+import { connectToFakeBinance, type FakeBinanceConnection } from '../testing/fake-binance-connection';
 import { ManualFeedTimer } from '../testing/manual-feed-timer';
 import { TempSqlite } from '../testing/temp-sqlite';
 import { createDataPipelineService } from './data-pipeline-service';
@@ -19,14 +14,15 @@ describe('the data pipeline service with an exchange as its live source', () => 
   const temp = new TempSqlite('rrr-data-exchange-live-');
   let db: Database;
   let bus: InProcessEventBus;
+  let binance: FakeBinanceConnection;
   let fake: FakeBinanceServer;
-  let http: HttpClient;
   let client: ExchangeClient;
 
   beforeAll(async () => {
     db = await temp.open();
     bus = new InProcessEventBus();
-    fake = await FakeBinanceServer.start();
+    binance = await connectToFakeBinance();
+    ({ fake, client } = binance);
     fake.setKlines(
       'BTCUSDT',
       '1m',
@@ -40,20 +36,10 @@ describe('the data pipeline service with an exchange as its live source', () => 
         trades: 5,
       })),
     );
-    http = new HttpClient({ defaultRateLimit: { refillPerSecond: 10_000 }, sleep: async () => undefined });
-    client = createExchangeClient({
-      exchange: 'binance',
-      env: {},
-      urls: { rest: fake.restUrl, ws: fake.wsUrl },
-      http,
-      reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-    });
   });
 
   afterAll(async () => {
-    await client.close();
-    await http.close();
-    await fake.close();
+    await binance.close();
     await bus.close();
     await temp.cleanup();
   });

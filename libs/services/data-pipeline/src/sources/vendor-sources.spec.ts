@@ -1,9 +1,8 @@
 import {
-  FakeBinanceServer,
+  type FakeBinanceServer,
   FakePolygonServer,
   HttpClient,
   PolygonRestClient,
-  createExchangeClient,
   waitUntil,
   type ExchangeClient,
   type FakePolygonAggregate,
@@ -12,6 +11,7 @@ import type { Bar, Database, Trade } from '@rrr/core';
 import { runBackfill } from '../backfill/run-backfill';
 import { BarStore } from '../storage/bar-store';
 import { TempSqlite } from '../testing/temp-sqlite';
+import { connectToFakeBinance, fastTestHttp, type FakeBinanceConnection } from '../testing/fake-binance-connection';
 import { createExchangeOhlcvSource, createExchangeTradeSource } from './exchange-sources';
 import { createPolygonSource } from './polygon-source';
 
@@ -20,14 +20,6 @@ const T0 = Date.UTC(2026, 2, 2, 14, 30);
 
 const temp = new TempSqlite('rrr-vendor-sources-');
 afterAll(() => temp.cleanup());
-
-function fastHttp(): HttpClient {
-  return new HttpClient({
-    defaultRateLimit: { refillPerSecond: 10_000 },
-    retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
-    sleep: async () => undefined,
-  });
-}
 
 function aggregates(n: number): FakePolygonAggregate[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -54,7 +46,7 @@ describe('Polygon aggregates source', () => {
   beforeAll(async () => {
     fake = await FakePolygonServer.start({ pageSize: 7 });
     fake.setAggregates('X:BTCUSD', aggregates(40));
-    http = fastHttp();
+    http = fastTestHttp();
     client = new PolygonRestClient({ apiKey: fake.apiKey, baseUrl: fake.restUrl, http });
   });
 
@@ -104,12 +96,13 @@ describe('Polygon aggregates source', () => {
 });
 
 describe('exchange sources (Binance through ccxt)', () => {
+  let binance: FakeBinanceConnection;
   let fake: FakeBinanceServer;
-  let http: HttpClient;
   let client: ExchangeClient;
 
   beforeAll(async () => {
-    fake = await FakeBinanceServer.start();
+    binance = await connectToFakeBinance();
+    ({ fake, client } = binance);
     fake.setKlines(
       'BTCUSDT',
       '1m',
@@ -123,21 +116,9 @@ describe('exchange sources (Binance through ccxt)', () => {
         trades: 3,
       })),
     );
-    http = fastHttp();
-    client = createExchangeClient({
-      exchange: 'binance',
-      env: {},
-      urls: { rest: fake.restUrl, ws: fake.wsUrl },
-      http,
-      reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-    });
   });
 
-  afterAll(async () => {
-    await client.close();
-    await http.close();
-    await fake.close();
-  });
+  afterAll(() => binance.close());
 
   it('backfills OHLCV candles into bars', async () => {
     const db = await temp.open('binance');
