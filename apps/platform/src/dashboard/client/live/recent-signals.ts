@@ -1,16 +1,9 @@
-import type { Signal, SignalDirection, SignalRow } from '../api/wire-types';
+import type { Signal, SignalRow } from '../api/wire-types';
 
 /** A signal as the dashboard shows it, whether it came from `GET /api/v1/signals` or the `signals` channel. */
-export interface SignalView {
+export interface SignalView extends Omit<SignalRow, 'id'> {
   /** One per source, symbol and instant, as the `signals` table keeps them: the same signal from REST and live. */
   key: string;
-  ts: number;
-  symbol: string;
-  source: string;
-  direction: SignalDirection;
-  strength: number;
-  price: number | null;
-  reason: string | null;
 }
 
 export function signalView(signal: Signal | SignalRow): SignalView {
