@@ -58,7 +58,9 @@ describe('JobQueue', () => {
     const changes: string[] = [];
     const { queue, started, submit, clock } = sums({
       onStatusChange: (job) =>
-        changes.push(`${job.id} ${job.status} started=${job.startedAt} result=${job.result}${job.error ? ` (${job.error})` : ''}`),
+        changes.push(
+          `${job.id} ${job.status} started=${job.startedAt} result=${job.result}${job.error ? ` (${job.error})` : ''}`,
+        ),
     });
     queue.start();
     submit(1);
@@ -296,6 +298,23 @@ describe('JobQueue', () => {
     await settle();
     expect(queue.get(job.id)).toMatchObject({ status: 'completed', result: -1 });
     await queue.stop();
+  });
+
+  it('stop({ handOverWaiting }) lets the waiting jobs go as they stand: forgotten, unchanged, returned', async () => {
+    const changes: string[] = [];
+    const { queue, submit } = sums({ onStatusChange: (job) => void changes.push(`${job.id} ${job.status}`) });
+    queue.start();
+    const running = submit(1);
+    const waiting = [submit(2), submit(3)];
+    changes.length = 0;
+    const handedOver = await queue.stop({ handOverWaiting: true });
+    expect(handedOver).toEqual(
+      waiting.map((j) => expect.objectContaining({ id: j.id, status: 'queued', startedAt: null })),
+    );
+    // Only the running job changed (aborted); the waiting ones are no longer this queue's to answer for.
+    expect(changes).toEqual([`${running.id} cancelled`]);
+    for (const job of waiting) expect(queue.find(job.id)).toBeUndefined();
+    expect(queue.healthDetails()).toMatchObject({ queued: 0, running: 0, cancelled: 1 });
   });
 
   it('stop() cancels waiting jobs, aborts running ones and resolves only once their runs have settled', async () => {

@@ -122,14 +122,25 @@ export class JobQueue<J extends JobRecord> {
     this.pump();
   }
 
-  /** Refuses further submits, cancels the waiting jobs, aborts the running ones and waits until each has settled. */
-  async stop(): Promise<void> {
+  /**
+   * Refuses further submits, aborts the running jobs and waits until each has settled. The waiting jobs are cancelled
+   * — or, with `handOverWaiting`, let go as they stand: forgotten without a status change, and returned, for an owner
+   * that leaves them (stored, queued) to another process.
+   */
+  async stop(options: { handOverWaiting?: boolean } = {}): Promise<J[]> {
     this.accepting = false;
     const reason = `cancelled: the ${this.options.service} service stopped`;
-    for (const job of this.waiting.splice(0)) this.finish(job, 'cancelled', reason);
+    const handedOver: J[] = [];
+    for (const job of this.waiting.splice(0)) {
+      if (options.handOverWaiting === true) {
+        this.jobs.delete(job.id);
+        handedOver.push({ ...job });
+      } else this.finish(job, 'cancelled', reason);
+    }
     const current = [...this.running.values()];
     for (const entry of current) entry.controller.abort(new Error(reason));
     await Promise.all(current.map((entry) => entry.settled));
+    return handedOver;
   }
 
   /**

@@ -256,13 +256,10 @@ export function createBacktestingService(
 
     async stop() {
       clearInterval(heartbeat);
-      const waiting = queue
-        .list()
-        .filter((job) => job.status === 'queued')
-        .map((job) => job.id);
-      await queue.stop();
+      // The waiting jobs are not lost, nor reported cancelled here: their stored runs stay queued, handed to the next
+      // process that adopts them.
+      const waiting = (await queue.stop({ handOverWaiting: true })).map((job) => job.id);
       await adoption;
-      // The waiting jobs are not lost: their stored runs stay queued, handed to the next process that adopts them.
       persist('hand over the queued backtests', () => releaseQueuedBacktestRuns(deps.db, waiting));
       await writes;
     },

@@ -169,6 +169,9 @@ function takeoverContract(freshDatabase: () => Promise<() => Promise<Database>>)
     await stopping;
     expect(first.service.job(busy.id).status).toBe('cancelled');
     expect(await storedRun(first.db, queued.id)).toMatchObject({ status: 'queued' });
+    // The stopped service no longer answers for the handed-over job from memory: it reads the stored, queued run.
+    expect(() => first.service.job(queued.id)).toThrow(/not found/);
+    expect(await first.service.progress(queued.id)).toMatchObject({ status: 'queued' });
 
     const second = await serviceProcess('second');
     await second.service.start();

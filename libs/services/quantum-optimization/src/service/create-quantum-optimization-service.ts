@@ -104,7 +104,6 @@ export function createQuantumOptimizationService(
     return writes;
   };
   let heartbeat: NodeJS.Timeout | undefined;
-  let stopping = false;
 
   /**
    * A stored job as it really stands: one left running by a dead process ends failed, and is stored so. (One left
@@ -165,14 +164,7 @@ export function createQuantumOptimizationService(
     keepFinished: settings.keepJobs,
     clock,
     newId: deps.newId,
-    onStatusChange: (job) =>
-      void persist(() =>
-        // A job the stop dropped before it ran is handed over, not cancelled: its row stays queued for the next
-        // process (this one, restarted, or another sharing the database) to take over.
-        stopping && job.status === 'cancelled' && job.startedAt === null
-          ? store.release([job.id])
-          : store.save(job, clock.now()),
-      ),
+    onStatusChange: (job) => void persist(() => store.save(job, clock.now())),
     run: async (job, signal) => {
       try {
         return { result: await solve(job, signal) };
@@ -211,7 +203,6 @@ export function createQuantumOptimizationService(
 
   return {
     async start() {
-      stopping = false;
       queue.start();
       heartbeat = setInterval(() => {
         const live = queue.list().filter((j) => j.status === 'queued' || j.status === 'running');
@@ -230,9 +221,11 @@ export function createQuantumOptimizationService(
 
     async stop() {
       clearInterval(heartbeat);
-      stopping = true;
       await adoption;
-      await queue.stop();
+      // Jobs still waiting are handed over, not cancelled: their rows stay queued for the next process (this one,
+      // restarted, or another sharing the database) to take over.
+      const waiting = await queue.stop({ handOverWaiting: true });
+      void persist(() => store.release(waiting.map((job) => job.id)));
       await writes;
     },
 

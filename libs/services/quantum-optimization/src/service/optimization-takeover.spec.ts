@@ -82,6 +82,8 @@ describe('queued optimisation jobs taken over by another service', () => {
     // The running job ended cancelled; the waiting one is still queued in storage, vouched for by nobody.
     expect((await store.get(slow.id))?.job.status).toBe('cancelled');
     expect(await store.get(waiting.id)).toMatchObject({ job: { status: 'queued' }, heartbeatAt: 0 });
+    // The stopped service no longer answers for it from memory (it would say cancelled): it reads the stored row.
+    expect((await first.job(waiting.id)).status).toBe('queued');
 
     const second = service();
     await second.start();
