@@ -1,3 +1,4 @@
+import type { BacktestJobProgress } from '@rrr/backtesting';
 import { openDatabase } from '@rrr/core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,15 +30,6 @@ const SHORT_JOB = { strategy: 'sma-cross', symbols: 'SPX', from: '2015-01-01', t
 // `doomed` is revoked once the page has kept it.
 const KEYS = { trade: { scope: 'trade' }, read: { scope: 'read' }, doomed: { scope: 'trade' } } as const;
 
-interface Progress {
-  id: string;
-  status: string;
-  fraction: number;
-  barsProcessed: number | null;
-  barsTotal: number | null;
-  error?: string;
-}
-
 let browser: TestChromium;
 let platform: DashboardPlatform<keyof typeof KEYS>;
 /** Every job a test started: whatever a failed test left queued or running is cancelled before the next one. */
@@ -66,8 +58,8 @@ afterEach(async () => {
   }
 });
 
-async function progressOf(id: string): Promise<Progress> {
-  const progress = await callApi<Progress>(`${platform.api}/backtests/${id}/progress`);
+async function progressOf(id: string): Promise<BacktestJobProgress> {
+  const progress = await callApi<BacktestJobProgress>(`${platform.api}/backtests/${id}/progress`);
   expect(progress.status).toBe(200);
   return progress.body;
 }
@@ -209,7 +201,7 @@ describe('cancelling a backtest job from its progress bar, against the real plat
     await new Promise((resolve) => setTimeout(resolve, 300));
     const polls = (await dataset(page, job(queued)))['polls'];
     expect((await dataset(page, job(queued)))['status']).toBe('queued');
-    const elsewhere = await callApi<Progress>(`${platform.api}/backtests/${queued}/cancel`, {
+    const elsewhere = await callApi<BacktestJobProgress>(`${platform.api}/backtests/${queued}/cancel`, {
       method: 'POST',
       key: platform.keys.trade,
     });

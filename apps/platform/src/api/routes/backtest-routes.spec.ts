@@ -1,17 +1,9 @@
-import { BACKTEST_STRATEGIES, defaultBarLoader, runBacktest } from '@rrr/backtesting';
+import { BACKTEST_STRATEGIES, defaultBarLoader, runBacktest, type BacktestJobProgress } from '@rrr/backtesting';
 import { eventually } from '../../testing/eventually';
 import { callApi, startJobsPlatform, type JobsPlatform } from '../../testing/start-jobs-platform';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: { problems?: { field: string; message: string }[] } };
-}
-interface Progress {
-  id: string;
-  status: string;
-  fraction: number;
-  barsProcessed: number | null;
-  barsTotal: number | null;
-  error?: string;
 }
 interface Detail {
   id: string;
@@ -55,7 +47,7 @@ describe('backtest routes on the platform', () => {
 
     const done = await eventually(
       async () => {
-        const progress = await callApi<Progress>(`${jobs.api}/backtests/${id}/progress`);
+        const progress = await callApi<BacktestJobProgress>(`${jobs.api}/backtests/${id}/progress`);
         expect(progress.status).toBe(200);
         return progress.body.status === 'queued' || progress.body.status === 'running' ? undefined : progress.body;
       },
@@ -165,7 +157,7 @@ describe('backtest routes on the platform', () => {
     // One replay at a time: of three submitted together, the last waits behind two whole replays.
     const submitted = await Promise.all(
       [1, 2, 3].map(() =>
-        callApi<Progress>(`${jobs.api}/backtests`, {
+        callApi<BacktestJobProgress>(`${jobs.api}/backtests`, {
           method: 'POST',
           key: jobs.keys.trade,
           body: { ...REQUEST, from: '2000-01-01' },
@@ -177,7 +169,10 @@ describe('backtest routes on the platform', () => {
     const waiting = await callApi<{ items: { id: string; status: string }[] }>(`${jobs.api}/backtests`);
     expect(waiting.body.items.find((run) => run.id === last)?.status).toBe('queued');
     const cancel = (id: string) =>
-      callApi<Progress & ErrorBody>(`${jobs.api}/backtests/${id}/cancel`, { method: 'POST', key: jobs.keys.trade });
+      callApi<BacktestJobProgress & ErrorBody>(`${jobs.api}/backtests/${id}/cancel`, {
+        method: 'POST',
+        key: jobs.keys.trade,
+      });
     expect((await callApi(`${jobs.api}/backtests/${last}/cancel`, { method: 'POST' })).status).toBe(401);
     expect(
       (await callApi(`${jobs.api}/backtests/${last}/cancel`, { method: 'POST', key: jobs.keys.read })).status,
@@ -187,7 +182,7 @@ describe('backtest routes on the platform', () => {
     expect(cancelled.body.id).toBe(last);
     const ended = await eventually(
       async () => {
-        const progress = (await callApi<Progress>(`${jobs.api}/backtests/${last}/progress`)).body;
+        const progress = (await callApi<BacktestJobProgress>(`${jobs.api}/backtests/${last}/progress`)).body;
         return progress.status === 'queued' || progress.status === 'running' ? undefined : progress;
       },
       'the cancelled job to end',
