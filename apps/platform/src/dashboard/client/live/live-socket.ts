@@ -98,6 +98,12 @@ export class LiveSocket {
     this.send({ op: 'unsubscribe', channels, symbols });
   }
 
+  /** Moves `channels` from following `previous` (if another symbol) to following `next`. */
+  follow(channels: LiveChannel[], previous: string | undefined, next: string): void {
+    if (previous !== undefined && previous !== next) this.unsubscribe(channels, [previous]);
+    this.subscribe(channels, [next]);
+  }
+
   private connect(): void {
     this.onState('connecting', this.attempts === 0 ? 'connecting…' : `reconnecting (attempt ${this.attempts})…`);
     const socket = new WebSocket(this.url);

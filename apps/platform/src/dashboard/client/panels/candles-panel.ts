@@ -96,10 +96,8 @@ export class CandlesPanel {
 
   /** Shows another symbol (or interval): history first, then its live stream. */
   async show(target: ChartTarget): Promise<void> {
-    const previous = this.target;
-    if (previous && previous.symbol !== target.symbol) this.live.unsubscribe(['bars', 'trades'], [previous.symbol]);
+    this.live.follow(['bars', 'trades'], this.target?.symbol, target.symbol);
     this.target = target;
-    this.live.subscribe(['bars', 'trades'], [target.symbol]);
     await this.load();
   }
 

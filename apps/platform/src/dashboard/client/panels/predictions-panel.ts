@@ -110,10 +110,8 @@ export class PredictionsPanel {
 
   /** Follows another symbol: its stored predictions, then its live ones. */
   async show(target: ChartTarget): Promise<void> {
-    const previous = this.target;
-    if (previous && previous.symbol !== target.symbol) this.live.unsubscribe(['predictions'], [previous.symbol]);
+    this.live.follow(['predictions'], this.target?.symbol, target.symbol);
     this.target = target;
-    this.live.subscribe(['predictions'], [target.symbol]);
     await this.load();
   }
 
