@@ -29,35 +29,17 @@ export interface SignalRecorderService extends Service {
 /** One signal per source, symbol and instant (the table's unique key): a redelivered event is not stored twice. */
 const IGNORE_DUPLICATES = { onConflict: { target: ['source', 'symbol', 'ts'], action: 'ignore' } } as const;
 
-/** Signals waiting for the next insert, and how the handlers that delivered them learn its outcome. */
-interface PendingBatch {
-  rows: DbInsertRow<'signals'>[];
-  written: Promise<void>;
-  settle(error?: unknown): void;
-}
-
-function newBatch(): PendingBatch {
-  let settle!: (error?: unknown) => void;
-  const written = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error === undefined ? resolve() : reject(error));
-  });
-  // A batch nobody awaits (everything in it was invalid, or the bus dropped its handlers) must not be unhandled.
-  written.catch(() => undefined);
-  return { rows: [], written, settle };
-}
-
 /**
- * Records every signal the strategies and models publish, so the API can list them after the fact. Writes are grouped:
- * one multi-row insert takes everything that arrived while the previous insert ran (a burst of bar closes across
- * symbols is one statement). A signal's handler returns only once the insert holding it has committed, and fails
- * when it failed: on a durable bus (NATS) the event is acknowledged after the write — a crash before it, or a failed
- * write, gets it redelivered, and the table's unique key keeps a redelivered signal from being stored twice. A failed
- * write is logged and counted (health degraded until a write succeeds again).
+ * Records every signal the strategies and models publish, so the API can list them after the fact. A signal's handler
+ * returns only once its insert has committed, and fails when it failed: on a durable bus (NATS) the event is
+ * acknowledged after the write — a crash before it, or a failed write, gets it redelivered, and the table's unique key
+ * keeps a redelivered signal from being stored twice. The buses hand a subscriber its events one at a time, so this is
+ * one insert per signal: a few per bar close, which the database takes without batching. A failed write is logged and
+ * counted (health degraded until a write succeeds again).
  */
 export function createSignalRecorderService(deps: SignalRecorderDeps): SignalRecorderService {
   const clock = deps.clock ?? systemClock;
-  let pending = newBatch();
-  let writing: Promise<void> | undefined;
+  const writing = new Set<Promise<void>>();
   let subscription: BusSubscription | undefined;
   let recorded = 0;
   let duplicates = 0;
@@ -65,34 +47,18 @@ export function createSignalRecorderService(deps: SignalRecorderDeps): SignalRec
   let failedWrites = 0;
   let lastError: string | undefined;
 
-  async function drain(): Promise<void> {
-    while (pending.rows.length > 0) {
-      const batch = pending;
-      pending = newBatch();
-      try {
-        const written = await deps.db.insertMany('signals', batch.rows, IGNORE_DUPLICATES);
-        recorded += written;
-        duplicates += batch.rows.length - written;
-        lastError = undefined;
-        batch.settle();
-      } catch (error) {
-        failedWrites += batch.rows.length;
-        lastError = errorMessage(error);
-        deps.logger.error({ err: error, signals: batch.rows.length }, 'signals could not be recorded');
-        batch.settle(error);
-      }
+  async function write(row: DbInsertRow<'signals'>): Promise<void> {
+    try {
+      const written = await deps.db.insertMany('signals', [row], IGNORE_DUPLICATES);
+      recorded += written;
+      duplicates += 1 - written;
+      lastError = undefined;
+    } catch (error) {
+      failedWrites += 1;
+      lastError = errorMessage(error);
+      deps.logger.error({ err: error, signals: 1 }, 'signals could not be recorded');
+      throw error;
     }
-  }
-
-  function schedule(): void {
-    if (writing !== undefined) return;
-    const run = drain();
-    writing = run;
-    // A signal queued after the loop ended but before this runs found `writing` still set: pick it up here.
-    void run.then(() => {
-      writing = undefined;
-      if (pending.rows.length > 0) schedule();
-    });
   }
 
   /** Resolves once the signal is stored (or was invalid: redelivering it cannot help); rejects if its write failed. */
@@ -103,8 +69,7 @@ export function createSignalRecorderService(deps: SignalRecorderDeps): SignalRec
       deps.logger.warn({ problems }, 'invalid signal not recorded');
       return Promise.resolve();
     }
-    const batch = pending;
-    batch.rows.push({
+    const done = write({
       ts: payload.ts,
       symbol: payload.symbol,
       source: payload.source,
@@ -114,15 +79,16 @@ export function createSignalRecorderService(deps: SignalRecorderDeps): SignalRec
       reason: payload.reason ?? null,
       created_at: clock.now(),
     });
-    schedule();
-    return batch.written;
+    writing.add(done);
+    void done.then(
+      () => writing.delete(done),
+      () => writing.delete(done),
+    );
+    return done;
   }
 
   async function flush(): Promise<void> {
-    while (writing !== undefined || pending.rows.length > 0) {
-      if (writing === undefined) schedule();
-      await writing;
-    }
+    while (writing.size > 0) await Promise.allSettled([...writing]);
   }
 
   return {
@@ -137,7 +103,7 @@ export function createSignalRecorderService(deps: SignalRecorderDeps): SignalRec
     },
     flush,
     health(): HealthReport {
-      const details = { recorded, duplicates, invalid, failedWrites, pending: pending.rows.length };
+      const details = { recorded, duplicates, invalid, failedWrites, pending: writing.size };
       if (subscription === undefined) return { status: 'down', details: { ...details, reason: 'not started' } };
       if (lastError !== undefined) return { status: 'degraded', details: { ...details, lastError } };
       return { status: 'up', details };
