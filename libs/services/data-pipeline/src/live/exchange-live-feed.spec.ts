@@ -96,10 +96,44 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
         trades: 3,
       },
     ]);
-    expect(live.stats).toMatchObject({ source: 'binance', trades: 3, bars: 1, streamErrors: 0, lastBarAt: T0 });
+    expect(live.stats).toMatchObject({
+      source: 'binance',
+      trades: 3,
+      lateTrades: 0,
+      bars: 1,
+      streamErrors: 0,
+      lastBarAt: T0,
+    });
     await live.stop();
     expect(live.running).toBe(false);
     expect(timer.pending).toBeUndefined();
+  });
+
+  it("keeps a bar open for a print of its last seconds that arrives after the next window's first", async () => {
+    const clock = new ManualClock(T0 + 30_000);
+    const timer = new ManualFeedTimer();
+    const bars: Bar[] = [];
+    const trades: Trade[] = [];
+    const live = feed(clock, timer, bars, trades);
+    live.start();
+    await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
+    // Out of order by 300 ms, within the 2 s tolerance: the 59.9 s print still joins its bar.
+    fake.publishTrade({ symbol: 'BTCUSDT', id: 1, price: 60_000, quantity: 1, time: T0 + 10_000, buyerIsMaker: false });
+    fake.publishTrade({
+      symbol: 'BTCUSDT',
+      id: 2,
+      price: 60_500,
+      quantity: 1,
+      time: T0 + MIN + 200,
+      buyerIsMaker: false,
+    });
+    fake.publishTrade({ symbol: 'BTCUSDT', id: 3, price: 59_500, quantity: 1, time: T0 + 59_900, buyerIsMaker: false });
+    await waitUntil(() => trades.length === 3, 'three trades');
+    clock.set(T0 + MIN + 1_000);
+    timer.fire(clock);
+    expect(bars).toEqual([expect.objectContaining({ ts: T0, open: 60_000, close: 59_500, low: 59_500, trades: 2 })]);
+    expect(live.stats).toMatchObject({ trades: 3, lateTrades: 0, bars: 1 });
+    await live.stop();
   });
 
   it('keeps its subscription through a dropped connection', async () => {

@@ -33,7 +33,8 @@ export interface ExchangeLiveFeedOptions extends LiveFeedOptions {
 /**
  * Real market data as the platform's live feed: each symbol's trades from the exchange's WebSocket stream (through
  * api-integration's client, which reconnects and resubscribes on its own), aggregated into bars with VWAP and trade
- * count; a bar is emitted once the clock has passed its window by `lateToleranceMs`, with trades or without. A stream
+ * count; a window's bar is emitted once the clock, or the newest trade, has passed its end by `lateToleranceMs` (a
+ * window without trades has no bar); a trade arriving later than that is counted in `lateTrades`, in no bar. A stream
  * that fails is watched again after `retryMs`. `history` reads the candles before live time from the venue's REST
  * API, so strategies and charts have a past at once.
  */
@@ -74,6 +75,9 @@ export class ExchangeLiveFeed {
     this.timer = options.timer ?? systemTimer;
     this.aggregator = new TradeAggregator({
       interval: this.interval,
+      // The same tolerance for trades as for the clock: a next-window print must not close a bar whose last trades
+      // are still on their way.
+      lateToleranceMs: this.lateToleranceMs,
       onBar: (bar) => {
         this.barsEmitted++;
         this.lastBarAt = bar.ts;
@@ -86,10 +90,18 @@ export class ExchangeLiveFeed {
     return this.controller !== undefined;
   }
 
-  get stats(): { source: string; trades: number; bars: number; streamErrors: number; lastBarAt?: number } {
+  get stats(): {
+    source: string;
+    trades: number;
+    lateTrades: number;
+    bars: number;
+    streamErrors: number;
+    lastBarAt?: number;
+  } {
     return {
       source: this.options.client.id,
       trades: this.tradesReceived,
+      lateTrades: this.aggregator.lateTrades,
       bars: this.barsEmitted,
       streamErrors: this.streamErrors,
       ...(this.lastBarAt === undefined ? {} : { lastBarAt: this.lastBarAt }),
