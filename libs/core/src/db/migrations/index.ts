@@ -8,6 +8,7 @@ import { optimizationRunsMigration } from './0007-optimization-runs';
 import { backtestRunHeartbeatsMigration } from './0008-backtest-run-heartbeats';
 import { queuedBacktestRunsMigration } from './0009-queued-backtest-runs';
 import { barSeriesMigration } from './0010-bar-series';
+import { optimizationRunsHeartbeatIndexMigration } from './0011-optimization-runs-heartbeat-index';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -24,4 +25,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   backtestRunHeartbeatsMigration,
   queuedBacktestRunsMigration,
   barSeriesMigration,
+  optimizationRunsHeartbeatIndexMigration,
 ];

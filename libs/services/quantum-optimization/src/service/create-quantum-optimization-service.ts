@@ -186,6 +186,9 @@ export function createQuantumOptimizationService(
         queue.submit({ request: job.request, inputs: job.inputs, result: null }, { id: job.id });
         deps.logger?.info({ job: job.id }, 'took over a queued optimisation of a process that is gone');
       } catch (error) {
+        // This process holds it already (its own stamps were late): the claim only stamped it again.
+        const held = queue.find(job.id)?.status;
+        if (held === 'queued' || held === 'running') continue;
         // Stopped, or filled by submits, since the claim: left for a later heartbeat or another process.
         deps.logger?.info({ job: job.id, err: error }, 'left a queued optimisation for later');
         await store.release([job.id]);

@@ -120,6 +120,19 @@ describe('queued optimisation jobs taken over by another service', () => {
     expect((await other.job(cancelled.id)).status).toBe('cancelled');
   });
 
+  it('looks for stale jobs through the partial heartbeat index, not the whole table', async () => {
+    const plan = async (status: string) =>
+      (
+        await db.query<{ detail: string }>(
+          `EXPLAIN QUERY PLAN SELECT id FROM optimization_runs WHERE status = '${status}' AND heartbeat_at < ? ` +
+            'ORDER BY submitted_at, id LIMIT ?',
+          [0, 10],
+        )
+      ).map((step) => step.detail);
+    expect((await plan('queued'))[0]).toContain('USING INDEX optimization_runs_unfinished_heartbeat_idx');
+    expect((await plan('running'))[0]).toContain('USING INDEX optimization_runs_unfinished_heartbeat_idx');
+  });
+
   it('two services starting at once take each stale queued job exactly once', async () => {
     const store = new OptimizationRunStore(db);
     const maker = service();
