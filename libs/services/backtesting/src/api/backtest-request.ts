@@ -87,11 +87,6 @@ export interface BacktestDeps {
   /** Hand the event loop back every this many replayed bars (a server's job runner); default never. */
   yieldEvery?: number;
   /**
-   * Store the run with a heartbeat stamped at its start: for a runner that keeps stamping it while it works (the
-   * backtesting service), so a run whose process died can be told from a running one. Default false (the CLI).
-   */
-  heartbeat?: boolean;
-  /**
    * The run is already stored as `queued` under the id `newId` gives (the backtesting service stores a job as it is
    * submitted): it is moved to running rather than inserted, and ConflictError is thrown, with nothing written, when
    * it is no longer queued (cancelled, or taken over by another process). Default false.

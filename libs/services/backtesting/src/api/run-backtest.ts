@@ -78,7 +78,7 @@ export async function runBacktest(
           id,
         });
       }
-    } else await insertBacktestRun(db, record, deps.heartbeat === true ? createdAt : undefined);
+    } else await insertBacktestRun(db, record);
   }
   let outcome: SimulationOutcome;
   try {

@@ -141,7 +141,6 @@ export function createBacktestingService(
     loader,
     now: () => clock.now(),
     yieldEvery: settings.yieldEvery,
-    heartbeat: true,
     ...(config.backtest === undefined ? {} : { config: config.backtest }),
     ...(config.riskLimits === undefined ? {} : { riskLimits: config.riskLimits }),
     ...(deps.predict === undefined ? {} : { predict: deps.predict }),
