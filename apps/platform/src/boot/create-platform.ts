@@ -13,7 +13,6 @@ import {
   createApiIntegrationService,
   type ApiIntegrationConfigInput,
   type ApiIntegrationService,
-  type ExchangeId,
 } from '@rrr/api-integration';
 import { createBacktestingService, type BacktestingService } from '@rrr/backtesting';
 import { createDataPipelineService, type LiveFeedConfig } from '@rrr/data-pipeline';
@@ -122,7 +121,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
         // source's exchange is connected for its public data even without them.
         {
           ...options.apiIntegration,
-          exchanges: withExchange(options.apiIntegration?.exchanges ?? [], liveExchange),
+          ...(liveExchange === undefined ? {} : { required: [liveExchange] }),
           secrets: config.secrets,
         },
       ),
@@ -299,14 +298,4 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     start: () => registry.startAll(),
     stop: () => registry.stopAll(),
   };
-}
-
-/** The exchanges api-integration connects, with `exchange` among them (as it is given, or by name). */
-function withExchange(
-  exchanges: NonNullable<ApiIntegrationConfigInput['exchanges']>,
-  exchange: ExchangeId | undefined,
-): NonNullable<ApiIntegrationConfigInput['exchanges']> {
-  if (exchange === undefined) return exchanges;
-  const listed = exchanges.some((entry) => (typeof entry === 'string' ? entry : entry.exchange) === exchange);
-  return listed ? exchanges : [...exchanges, exchange];
 }

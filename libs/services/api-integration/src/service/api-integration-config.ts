@@ -48,6 +48,11 @@ export interface ApiIntegrationConfigInput {
   secrets?: Partial<PlatformSecrets>;
   /** Exchanges to connect besides those with credentials (public data only), or with other origins. */
   exchanges?: readonly (ExchangeId | ApiIntegrationExchangeConfig)[];
+  /**
+   * Exchanges a consumer needs connected (e.g. the platform's live data source), at their default origins unless
+   * `exchanges` lists them otherwise; listing one here and there, or with credentials, is not a conflict.
+   */
+  required?: readonly ExchangeId[];
   polygon?: Partial<ApiIntegrationPolygonConfig>;
   probe?: Partial<ApiIntegrationConfig['probe']>;
   http?: HttpClientTuning;
@@ -104,8 +109,17 @@ export function resolveApiIntegrationConfig(input: ApiIntegrationConfigInput = {
   // The same test the clients apply, so a connected exchange is one whose client finds its credentials.
   const env = credentialEnv(secrets);
   for (const exchange of EXCHANGE_IDS) {
-    const credentialed = readExchangeCredentials(exchange, env) !== undefined;
-    if (credentialed && !exchanges.some((e) => e.exchange === exchange)) exchanges.push({ exchange });
+    const wanted = readExchangeCredentials(exchange, env) !== undefined || input.required?.includes(exchange) === true;
+    if (wanted && !exchanges.some((e) => e.exchange === exchange)) exchanges.push({ exchange });
+  }
+  for (const [index, exchange] of (input.required ?? []).entries()) {
+    if (!EXCHANGE_IDS.includes(exchange)) {
+      problems.push({
+        field: `required[${index}]`,
+        message: `must be one of ${EXCHANGE_IDS.join(', ')}`,
+        value: exchange,
+      });
+    }
   }
 
   const probeTicker = input.polygon?.probeTicker ?? 'X:BTCUSD';

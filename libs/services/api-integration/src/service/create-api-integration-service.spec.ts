@@ -235,6 +235,21 @@ describe('createApiIntegrationService', () => {
     });
   });
 
+  it('connects a required exchange once, at the origin listed for it or its default', () => {
+    const urls = { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' };
+    expect(resolveApiIntegrationConfig({ required: ['binance'] }).exchanges).toEqual([{ exchange: 'binance' }]);
+    expect(
+      resolveApiIntegrationConfig({ required: ['binance'], exchanges: [{ exchange: 'binance', urls }] }).exchanges,
+    ).toEqual([{ exchange: 'binance', urls }]);
+    expect(
+      resolveApiIntegrationConfig({ required: ['coinbase'], secrets: { coinbaseApiKey: 'k', coinbaseSecret: 's' } })
+        .exchanges,
+    ).toEqual([{ exchange: 'coinbase' }]);
+    expect(() => resolveApiIntegrationConfig({ required: ['kraken' as 'binance'] })).toThrow(
+      'required[0]: must be one of coinbase, binance',
+    );
+  });
+
   it('rejects a bad configuration naming every field', () => {
     let error: unknown;
     try {
