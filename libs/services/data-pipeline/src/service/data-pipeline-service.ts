@@ -129,8 +129,9 @@ function sourceKind(name: string): string {
 /**
  * The data pipeline as a platform service. `start` makes sure the bundled daily data (SPX, AAPL) is stored — a
  * completed load is recognised from its backfill checkpoint and a row count, so restarts cost two queries — and,
- * when enabled, runs the synthetic live feed: its bars are published on the bus (`bar`, and trades on `trade`),
- * kept in a rolling window per symbol for `latest`, and stored in batches.
+ * when enabled, runs the live feed (the seeded synthetic market, or an exchange's trade stream with `live.exchange`)
+ * after storing its history: its bars are published on the bus (`bar`, and trades on `trade`), kept in a rolling
+ * window per symbol for `latest`, and stored in batches.
  */
 export function createDataPipelineService(
   deps: DataPipelineServiceDeps,
