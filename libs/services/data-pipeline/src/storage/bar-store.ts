@@ -118,8 +118,9 @@ export class BarStore {
       }
       if (before.every((n) => n === 0)) {
         try {
-          // A savepoint of its own: a unique violation must leave this transaction usable for the upsert.
-          const written = await tx.transaction((bulk) => this.insertNew(bars, bulk));
+          // copyFrom is all-or-nothing inside the transaction (its own savepoint): a unique violation leaves the
+          // transaction usable for the upsert below.
+          const written = await this.insertNew(bars, tx);
           for (const s of series) await addBarsToSeries(tx, s, s.bars);
           return written;
         } catch (err) {
