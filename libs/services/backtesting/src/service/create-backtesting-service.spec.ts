@@ -292,7 +292,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
   it('checks its config, naming each bad field', () => {
     const error = (() => {
       try {
-        build({ concurrency: 0, yieldEvery: 1.5, heartbeatMs: 0 });
+        build({ concurrency: 0, maxQueued: 20_000, yieldEvery: 1.5, heartbeatMs: 0 });
       } catch (caught) {
         return caught;
       }
@@ -301,6 +301,7 @@ describe('createBacktestingService over SQLite and the bundled S&P 500', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
       'concurrency: must be an integer from 1 to 64',
+      'maxQueued: must be an integer from 0 to 10000',
       'yieldEvery: must be an integer from 1 to 1000000',
       'heartbeatMs: must be an integer from 10 to 600000',
     ]);

@@ -110,7 +110,8 @@ export interface BacktestingService extends Service {
 function checkConfig(config: BacktestingServiceConfig) {
   return resolveIntegerOptions('backtesting service config', config, {
     concurrency: { fallback: 1, min: 1, max: 64 },
-    maxQueued: { fallback: 100, min: 0, max: 100_000 },
+    // The heartbeat stamps every held job in one statement: its id list stays well under SQLite's 32,766 parameters.
+    maxQueued: { fallback: 100, min: 0, max: 10_000 },
     yieldEvery: { fallback: 250, min: 1, max: 1_000_000 },
     keepFinishedJobs: { fallback: 1_000, min: 0, max: 1_000_000 },
     heartbeatMs: { fallback: 5_000, min: 10, max: 600_000 },
