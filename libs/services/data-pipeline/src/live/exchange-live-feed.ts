@@ -1,7 +1,6 @@
 import {
   ValidationError,
   errorMessage,
-  intervalMs,
   systemClock,
   validateBar,
   type Bar,
@@ -13,6 +12,7 @@ import type { ExchangeClient } from '@rrr/api-integration';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TradeAggregator } from '../aggregation/trade-aggregator';
 import { deliverFeedEvent } from './deliver-feed-event';
+import { liveHistoryWindow } from './live-history-window';
 import { systemTimer, type FeedTimer } from './feed-timer';
 import type { LiveFeedOptions } from './live-feed-options';
 
@@ -114,19 +114,12 @@ export class ExchangeLiveFeed {
    * reported through `onError` and left out. Call it before `start`.
    */
   async history(bars: number, lastStored: ReadonlyMap<string, Bar> = new Map()): Promise<Bar[]> {
-    if (!Number.isInteger(bars) || bars < 0) {
-      throw new ValidationError(`${this.options.client.id} live feed`, [
-        { field: 'historyBars', message: 'must be an integer >= 0', value: bars },
-      ]);
-    }
-    const length = intervalMs(this.interval);
-    const liveFrom = Math.floor(this.clock.now() / length) * length;
     const out: Bar[] = [];
+    const feed = `${this.options.client.id} live feed`;
     for (const symbol of this.options.symbols) {
-      const last = lastStored.get(symbol);
-      const from = Math.max(liveFrom - bars * length, last === undefined ? -Infinity : last.ts + length);
-      if (bars === 0 || from >= liveFrom) continue;
-      for await (const bar of this.options.client.fetchOHLCV({ symbol, interval: this.interval, from, to: liveFrom })) {
+      const { from, to } = liveHistoryWindow(feed, this.interval, this.clock.now(), bars, lastStored.get(symbol));
+      if (from >= to) continue;
+      for await (const bar of this.options.client.fetchOHLCV({ symbol, interval: this.interval, from, to })) {
         const problems = validateBar(bar);
         if (problems.length === 0) out.push(bar);
         else {

@@ -11,6 +11,7 @@ import { TradeAggregator } from '../aggregation/trade-aggregator';
 import { deliverFeedEvent } from './deliver-feed-event';
 import { systemTimer, type FeedTimer } from './feed-timer';
 import type { LiveFeedOptions } from './live-feed-options';
+import { liveHistoryWindow } from './live-history-window';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../sources/synthetic-market';
 
 export interface SyntheticLiveFeedOptions extends LiveFeedOptions {
@@ -79,22 +80,13 @@ export class SyntheticLiveFeed {
    * than `bars` stays a gap). Call it before `start`; it is not published (consumers read it from storage).
    */
   history(bars: number, lastStored: ReadonlyMap<string, Bar> = new Map()): Bar[] {
-    if (!Number.isInteger(bars) || bars < 0) {
-      throw new ValidationError('synthetic live feed', [
-        { field: 'historyBars', message: 'must be an integer >= 0', value: bars },
-      ]);
-    }
     const length = intervalMs(this.interval);
-    const liveFrom = Math.floor(this.clock.now() / length) * length;
     const out: Bar[] = [];
     for (const market of this.markets) {
       const last = lastStored.get(market.options.symbol);
-      let from = liveFrom - bars * length;
-      if (last !== undefined) {
-        market.continueFrom(last.close);
-        from = Math.max(from, last.ts + length);
-      }
-      for (let ts = from; ts < liveFrom; ts += length) out.push(market.nextBar(ts, this.interval));
+      const { from, to } = liveHistoryWindow('synthetic live feed', this.interval, this.clock.now(), bars, last);
+      if (last !== undefined) market.continueFrom(last.close);
+      for (let ts = from; ts < to; ts += length) out.push(market.nextBar(ts, this.interval));
     }
     return out;
   }
