@@ -1,15 +1,9 @@
 import { FakeBinanceServer } from '@rrr/api-integration';
-import { createLogger, loadConfig, openDatabase } from '@rrr/core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { ApiKeyStore } from '../security';
 import { eventually } from '../testing/eventually';
-import { createPlatform, type Platform } from './create-platform';
+import { startTestPlatform, type TestPlatform } from '../testing/start-test-platform';
+import type { Platform } from './create-platform';
 
 const MIN = 60_000;
-const silent = new Writable({ write: (_chunk, _enc, done) => done() });
 
 /**
  * The whole platform on real market data: `data.liveSource: binance` (here a local server speaking Binance's REST and
@@ -17,7 +11,7 @@ const silent = new Writable({ write: (_chunk, _enc, done) => done() });
  * a market order fills at the price the venue just traded at.
  */
 describe('the platform with an exchange as its live source', () => {
-  let dir: string;
+  let running: TestPlatform<'trader'>;
   let fake: FakeBinanceServer;
   let platform: Platform;
   let url: string;
@@ -26,7 +20,6 @@ describe('the platform with an exchange as its live source', () => {
   const liveFrom = Math.floor(now / MIN) * MIN;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rrr-live-source-'));
     fake = await FakeBinanceServer.start({ markets: [{ base: 'BTC', quote: 'USDT', lastPrice: 60_000 }] });
     fake.setKlines(
       'BTCUSDT',
@@ -41,36 +34,28 @@ describe('the platform with an exchange as its live source', () => {
         trades: 12,
       })),
     );
-    const sqlitePath = join(dir, 'rrr.db');
-    const db = await openDatabase({ sqlitePath });
-    tradeKey = (await new ApiKeyStore(db).create({ name: 'trader', scope: 'trade' })).token;
-    await db.close();
-    const config = loadConfig({
-      env: {},
-      configDir: dir,
-      overrides: {
-        server: { port: 0 },
-        database: { sqlitePath },
+    running = await startTestPlatform({
+      tempPrefix: 'rrr-live-source-',
+      keys: { trader: { scope: 'trade' } },
+      config: {
         data: { symbols: ['BTC-USDT'], liveSource: 'binance', liveHistoryBars: 25 },
         paper: { quoteCurrency: 'USDT', latencyMinMs: 0, latencyMaxMs: 0 },
-        models: { dir: join(dir, 'models') },
+      },
+      platformOptions: {
+        apiIntegration: {
+          exchanges: [{ exchange: 'binance', urls: { rest: fake.restUrl, ws: fake.wsUrl } }],
+          probe: { intervalMs: 60_000 },
+        },
       },
     });
-    platform = createPlatform(config, createLogger({ level: 'warn', destination: silent }), {
-      api: { security: { rateLimit: false } },
-      apiIntegration: {
-        exchanges: [{ exchange: 'binance', urls: { rest: fake.restUrl, ws: fake.wsUrl } }],
-        probe: { intervalMs: 60_000 },
-      },
-    });
-    await platform.start();
-    url = `${platform.url()}/api/v1`;
+    platform = running.platform;
+    url = running.api;
+    tradeKey = running.keys.trader;
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await running?.stop();
     await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("stores the venue's last candles as the live pair's history", async () => {

@@ -1,10 +1,6 @@
-import { createLogger, loadConfig, openDatabase, type Database } from '@rrr/core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createPlatform, type Platform } from '../boot/create-platform';
-import { ApiKeyStore } from '../security';
+import type { Database } from '@rrr/core';
+import type { Platform } from '../boot/create-platform';
+import { startTestPlatform } from './start-test-platform';
 
 /** A running platform for the job routes' specs, its database, and an API key of each scope. */
 export interface JobsPlatform {
@@ -17,49 +13,28 @@ export interface JobsPlatform {
   close(): Promise<void>;
 }
 
-const silent = new Writable({ write: (_chunk, _enc, done) => done() });
-
 /**
  * The real platform over SQLite in a temp folder, running the services the job routes read: the data pipeline (it
  * loads the bundled SPX and AAPL daily bars), monitoring, backtesting, quantum optimisation and the API. Keys are
  * created in the database before start, as `rrr api-key create` would, then `arrange` adds what the spec needs.
  */
 export async function startJobsPlatform(arrange?: (db: Database) => Promise<unknown>): Promise<JobsPlatform> {
-  const dir = mkdtempSync(join(tmpdir(), 'rrr-jobs-routes-'));
-  const sqlitePath = join(dir, 'rrr.db');
-  const db = await openDatabase({ sqlitePath });
-  const store = new ApiKeyStore(db);
-  const keys = { read: '', trade: '', admin: '' };
-  for (const scope of ['read', 'trade', 'admin'] as const)
-    keys[scope] = (await store.create({ name: scope, scope })).token;
-  // Rows a spec needs go in before start: once running, the data pipeline's bulk load holds SQLite's write lock.
-  await arrange?.(db);
-  const config = loadConfig({
-    env: {},
-    configDir: dir,
-    overrides: {
+  const started = await startTestPlatform({
+    tempPrefix: 'rrr-jobs-routes-',
+    keys: { read: { scope: 'read' }, trade: { scope: 'trade' }, admin: { scope: 'admin' } },
+    ...(arrange === undefined ? {} : { arrange }),
+    config: {
       services: ['data-pipeline', 'monitoring', 'backtesting', 'quantum-optimization', 'api'],
-      server: { port: 0 },
-      database: { sqlitePath },
-      // The data pipeline insists on one live pair for its synthetic feed.
+      // The data pipeline insists on one live pair for its live feed.
       data: { symbols: ['SPX', 'AAPL', 'BTC-USD'] },
-      models: { dir: join(dir, 'models') },
     },
   });
-  const platform = createPlatform(config, createLogger({ level: 'warn', destination: silent }), {
-    api: { security: { rateLimit: false } },
-  });
-  await platform.start();
   return {
-    platform,
-    api: `${platform.url()}/api/v1`,
-    db,
-    keys,
-    async close() {
-      await platform.stop();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    platform: started.platform,
+    api: started.api,
+    db: started.db,
+    keys: started.keys,
+    close: () => started.stop(),
   };
 }
 
