@@ -28,7 +28,9 @@ export async function startDashboardPlatform<Label extends string>(
     tempPrefix: 'rrr-dashboard-e2e-',
     keys,
     ...(arrange === undefined ? {} : { arrange }),
-    config,
+    // No stored history unless a spec asks for it: the default SMA 20/50 strategy would otherwise warm up from it and
+    // trade at the first live bar, and a spec's own orders and positions would meet its position.
+    config: { ...config, data: { liveHistoryBars: 0, ...config.data } },
     platformOptions: { liveFeed: { tickMs: 200 } },
     // Errors the tests cause on purpose (a kill switch's CRITICAL alert, refused requests) would only be noise.
     logLevel: 'fatal',
