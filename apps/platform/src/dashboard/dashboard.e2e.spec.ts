@@ -117,7 +117,14 @@ describe('the dashboard, served by the platform and driven in Chromium', () => {
     const placed = (await client.request({
       op: 'order',
       id: 1,
-      request: { symbol: 'BTC-USD', side: 'buy', type: 'market', quantity: 0.05, clientOrderId: 'dash-e2e-1' },
+      request: {
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'market',
+        // Eight decimals, as a fill sized from cash gives: the tables must show it whole.
+        quantity: 0.12345678,
+        clientOrderId: 'dash-e2e-1',
+      },
     })) as { op: string; order: { id: string } };
     client.socket.close();
     expect(placed.op).toBe('order.placed');
@@ -132,9 +139,18 @@ describe('the dashboard, served by the platform and driven in Chromium', () => {
     await page.waitForSelector('#positions tr[data-key="BTC-USD"]');
     const position = await texts(page, '#positions tr[data-key="BTC-USD"] td');
     expect(position[0]).toBe('BTC-USD');
-    expect(position.slice(1, 3)).toEqual(['long', '0.05']);
+    expect(position[1]).toBe('0.12345678');
+    expect(await page.getAttribute('#positions tr[data-key="BTC-USD"] td:nth-child(2)', 'class')).toBe('up');
     const order = await texts(page, `#orders tr[data-key="${orderId}"] td`);
-    expect(order.slice(1, 6)).toEqual(['BTC-USD', 'buy', 'market', '0.05', '0.05']);
+    expect(order.slice(1, 6)).toEqual(['BTC-USD', 'buy', 'market', '0.12345678', '0.12345678']);
+    // At 1440 px every column of the position and order tables is in view, none behind a horizontal scroll.
+    const hiddenWidth = await page.evaluate<Record<string, number>>(
+      `Object.fromEntries(['positions', 'orders'].map((id) => {
+        const wrap = document.querySelector('#' + id + ' .table-wrap');
+        return [id, wrap.scrollWidth - wrap.clientWidth];
+      }))`,
+    );
+    expect(hiddenWidth).toEqual({ positions: 0, orders: 0 });
 
     // Service health: every service /health reports, with its status.
     const health = (await (await fetch(`${base}/health`)).json()) as { services: Record<string, { status: string }> };

@@ -8,17 +8,12 @@ import { PanelFrame } from '../ui/panel';
 
 const COLUMNS: Column<PositionRow>[] = [
   { title: 'Symbol', cell: (p) => p.symbol },
-  {
-    title: 'Side',
-    cell: (p) => p.side ?? (p.quantity < 0 ? 'short' : 'long'),
-    className: (p) => `text ${signClass(p.quantity)}`,
-  },
+  // Signed and coloured: a short position is a negative quantity in the sell colour, as trading screens show it.
   { title: 'Qty', cell: (p) => formatNumber(p.quantity), className: (p) => signClass(p.quantity) },
   { title: 'Avg price', cell: (p) => formatNumber(p.averagePrice, 2) },
   { title: 'Mark', cell: (p) => formatNumber(p.markPrice, 2) },
   { title: 'Unrealized', cell: (p) => formatMoney(p.unrealizedPnl), className: (p) => signClass(p.unrealizedPnl) },
   { title: 'Realized', cell: (p) => formatMoney(p.realizedPnl), className: (p) => signClass(p.realizedPnl) },
-  { title: 'Updated', cell: (p) => formatTime(p.updatedAt) },
 ];
 
 /** Open positions (`GET /api/v1/positions`), refetched when a fill or position event arrives. */
@@ -44,7 +39,13 @@ export class PositionsPanel {
         renderTable(items, COLUMNS, { empty: 'No open positions.', rowKey: (p) => p.symbol }),
       );
       this.frame.root.dataset['rows'] = String(items.length);
-      this.frame.setNote(`${items.length} open`);
+      // The last change goes in the note rather than a column: six columns are what fit a third of the page.
+      const updates = items.flatMap((p) => (p.updatedAt === undefined ? [] : [p.updatedAt]));
+      this.frame.setNote(
+        updates.length === 0
+          ? `${items.length} open`
+          : `${items.length} open · updated ${formatTime(Math.max(...updates))}`,
+      );
       this.frame.ok();
     } catch (error) {
       this.frame.fail(error);
