@@ -1,5 +1,5 @@
 import { query, type ApiClient } from '../api/api-client';
-import type { CircuitBreakerView, ItemList, RiskAlert } from '../api/wire-types';
+import type { ItemList, RiskAlert } from '../api/wire-types';
 import type { LiveSocket } from '../live/live-socket';
 import { renderTable, type Column } from '../ui/dom';
 import { formatNumber, formatTime } from '../ui/format';
@@ -17,7 +17,10 @@ const COLUMNS: Column<RiskAlert>[] = [
   { title: 'Message', cell: (a) => a.message, text: true },
 ];
 
-/** Risk alerts (`GET /api/v1/risk/alerts`, newest first, new ones from `alerts`) and the circuit breaker's state. */
+/**
+ * Risk alerts (`GET /api/v1/risk/alerts`, newest first, new ones from `alerts`). The circuit breaker's state is the
+ * risk controls panel's, which reloads it on every alert; a copy here went stale after the first transition.
+ */
 export class AlertsPanel {
   private readonly frame: PanelFrame;
   private alerts = new Map<string, RiskAlert>();
@@ -36,29 +39,20 @@ export class AlertsPanel {
   }
 
   async load(): Promise<void> {
-    const [alerts, breaker] = await Promise.allSettled([
-      this.api.get<ItemList<RiskAlert>>(`/api/v1/risk/alerts${query({ limit: LIMIT })}`),
-      this.api.get<CircuitBreakerView>('/api/v1/risk/circuit-breaker'),
-    ]);
-    if (alerts.status === 'fulfilled') {
-      for (const alert of alerts.value.items) this.alerts.set(alert.id, alert);
+    try {
+      const alerts = await this.api.get<ItemList<RiskAlert>>(`/api/v1/risk/alerts${query({ limit: LIMIT })}`);
+      for (const alert of alerts.items) this.alerts.set(alert.id, alert);
       this.render();
+      this.frame.ok();
+    } catch (error) {
+      this.frame.fail(error);
     }
-    const note =
-      breaker.status === 'fulfilled'
-        ? `circuit breaker ${breaker.value.state}${breaker.value.reason ? `: ${breaker.value.reason}` : ''}`
-        : 'circuit breaker unknown';
-    this.frame.setNote(note);
-    const failures = [alerts, breaker]
-      .filter((r) => r.status === 'rejected')
-      .map((r) => String(r.reason?.message ?? r.reason));
-    if (failures.length > 0) this.frame.fail(failures.join('\n'));
-    else this.frame.ok();
   }
 
   private render(): void {
     const rows = [...this.alerts.values()].sort((a, b) => b.ts - a.ts).slice(0, LIMIT);
     this.frame.body.replaceChildren(renderTable(rows, COLUMNS, { empty: 'No risk alerts.', rowKey: (a) => a.id }));
     this.frame.root.dataset['rows'] = String(rows.length);
+    this.frame.setNote(rows.length === 0 ? `${LIMIT} newest` : `${LIMIT} newest · last ${formatTime(rows[0].ts)}`);
   }
 }
