@@ -116,6 +116,15 @@ describe.each(['sqlite', 'postgres'] as const)('BarStore (%s)', (dialect) => {
     await store.upsert(bars(3, 'ETH-USD'));
     const latest = await store.latest({ symbol: 'BTC-USD', interval: '1m', to: T0 + 20 * MIN, n: 3 });
     expect(latest.map((b) => (b.ts - T0) / MIN)).toEqual([17, 18, 19]);
+    // A resumed backfill reads back from its job's start only.
+    const resumed = await store.latest({
+      symbol: 'BTC-USD',
+      interval: '1m',
+      from: T0 + 18 * MIN,
+      to: T0 + 20 * MIN,
+      n: 5,
+    });
+    expect(resumed).toEqual(bars(20).slice(18));
     expect(await store.series()).toEqual([
       { symbol: 'BTC-USD', interval: '1m', bars: 50, firstTs: T0, lastTs: T0 + 49 * MIN },
       { symbol: 'ETH-USD', interval: '1m', bars: 3, firstTs: T0, lastTs: T0 + 2 * MIN },

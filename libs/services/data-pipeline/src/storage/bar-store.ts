@@ -6,6 +6,7 @@ import {
   ValidationError,
   isInterval,
   isUniqueViolation,
+  latestBars,
   type Bar,
   type BarRow,
   type Database,
@@ -202,15 +203,9 @@ export class BarStore {
     }
   }
 
-  /** The newest `n` bars of a series with ts < `before` (or all), oldest first. */
+  /** The newest `n` bars of a series in [from, to) (open sides read everything), oldest first: core's latestBars. */
   async latest(query: BarQuery & { n: number }, session: DatabaseSession = this.db): Promise<Bar[]> {
-    checkQuery(query);
-    const { where, params } = rangeSql(query);
-    const rows = await session.query<BarRow>(
-      `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where} ORDER BY ts DESC LIMIT ?`,
-      [...params, query.n],
-    );
-    return rows.map(barFromRow).reverse();
+    return latestBars(session, query);
   }
 
   async count(query: BarQuery, session: DatabaseSession = this.db): Promise<number> {

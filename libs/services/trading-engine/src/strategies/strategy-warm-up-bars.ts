@@ -1,4 +1,4 @@
-import { BAR_ROW_COLUMNS, barFromRow, type Bar, type BarRow, type Database, type Interval } from '@rrr/core';
+import { latestBars, type Bar, type Database, type Interval } from '@rrr/core';
 import type { Strategy } from './strategy';
 
 /**
@@ -29,9 +29,5 @@ export async function readWarmUpBars(
   need: number,
   before: number,
 ): Promise<Bar[]> {
-  const rows = await db.query<BarRow>(
-    `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE symbol = ? AND interval = ? AND ts < ? ORDER BY ts DESC LIMIT ?`,
-    [symbol, interval, before, need],
-  );
-  return rows.reverse().map(barFromRow);
+  return latestBars(db, { symbol, interval, n: need, to: before });
 }
