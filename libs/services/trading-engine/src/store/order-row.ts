@@ -138,11 +138,9 @@ export const ORDER_UPDATE_TYPES: Readonly<Record<(typeof ORDER_UPDATE_COLUMNS)[n
   trailing_reference: 'DOUBLE PRECISION',
 };
 
-/** Appends the id, the expected version and the new values (ORDER_UPDATE_COLUMNS order): one multi-row VALUES row. */
-export function pushOrderUpdateRow(out: SqlValue[], o: OmsOrder, expectedVersion: number): void {
+/** The values an update writes, in ORDER_UPDATE_COLUMNS order. */
+function pushOrderUpdateValues(out: SqlValue[], o: OmsOrder): void {
   out.push(
-    o.id,
-    expectedVersion,
     o.exchangeOrderId,
     o.quantity,
     o.price,
@@ -161,27 +159,18 @@ export function pushOrderUpdateRow(out: SqlValue[], o: OmsOrder, expectedVersion
   );
 }
 
+/** Appends the id, the expected version and the new values (ORDER_UPDATE_COLUMNS order): one multi-row VALUES row. */
+export function pushOrderUpdateRow(out: SqlValue[], o: OmsOrder, expectedVersion: number): void {
+  out.push(o.id, expectedVersion);
+  pushOrderUpdateValues(out, o);
+}
+
 /** SET values followed by the WHERE id and expected version. */
 export function orderUpdateParams(o: OmsOrder, expectedVersion: number): SqlValue[] {
-  return [
-    o.exchangeOrderId,
-    o.quantity,
-    o.price,
-    o.stopPrice,
-    o.trailingPercent,
-    o.trailingAmount,
-    o.status,
-    o.filledQuantity,
-    o.averageFillPrice,
-    o.rejectReason,
-    o.updatedAt,
-    o.version,
-    o.expiresAt,
-    o.triggeredAt,
-    o.trailingReference,
-    o.id,
-    expectedVersion,
-  ];
+  const params: SqlValue[] = [];
+  pushOrderUpdateValues(params, o);
+  params.push(o.id, expectedVersion);
+  return params;
 }
 
 /** Sets only the fields the row has, so a read-back order equals the written one field for field. */
