@@ -9,6 +9,7 @@ import { BacktestsPanel } from './panels/backtests-panel';
 import { CandlesPanel, type ChartTarget } from './panels/candles-panel';
 import { EquityPanel } from './panels/equity-panel';
 import { HealthPanel } from './panels/health-panel';
+import { OptimizationsPanel } from './panels/optimizations-panel';
 import { OrdersPanel } from './panels/orders-panel';
 import { PositionsPanel } from './panels/positions-panel';
 import { PredictionsPanel } from './panels/predictions-panel';
@@ -74,11 +75,14 @@ async function main(): Promise<void> {
   const alerts = new AlertsPanel(mount('alerts'), api, live);
   const health = new HealthPanel(mount('health'), api, live);
   const backtests = new BacktestsPanel(mount('backtests'), api, apiKey);
+  const optimizations = new OptimizationsPanel(mount('optimizations'), api, apiKey);
   live.subscribe(['signals', 'orders', 'fills', 'portfolio', 'alerts', 'health']);
   live.start();
 
   const report = health.load();
-  for (const panel of [summary, equity, signals, positions, orders, riskControls, alerts, backtests]) void panel.load();
+  for (const panel of [summary, equity, signals, positions, orders, riskControls, alerts, backtests, optimizations]) {
+    void panel.load();
+  }
 
   const picker = mount('symbol') as HTMLSelectElement;
   const { targets, problem } = await loadTargets(api, report);

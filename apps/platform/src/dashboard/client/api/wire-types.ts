@@ -3,6 +3,7 @@
 import type {
   Bar,
   Fill,
+  Interval,
   Order,
   OrderStatus,
   Position,
@@ -17,10 +18,18 @@ import type {
   Trade,
 } from '@rrr/core';
 import type { BacktestJobProgress, BacktestJobStatus, StrategyParameterSpec } from '@rrr/backtesting';
+import type {
+  OptimizationJob,
+  OptimizationJobStatus,
+  PortfolioHolding,
+  PortfolioMethod,
+  PortfolioOptimization,
+  PortfolioRun,
+} from '@rrr/quantum-optimization';
 import type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus } from '@rrr/risk-management';
 import type { ApiKeyScope } from '../../../security/api-key-scope';
 
-export type { Bar, Fill, Order, OrderStatus, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
+export type { Bar, Fill, Interval, Order, OrderStatus, Position, RegistryHealth, RiskAlert, ServiceStatusEvent, Trade };
 // The `signals` and `predictions` channels carry the bus's Signal and Prediction.
 export type { Prediction, PredictionClass, PredictionProbabilities, Signal, SignalDirection };
 // `GET /api/v1/risk/circuit-breaker` and resume answer a CircuitBreakerView (the kill switch's state included);
@@ -30,6 +39,16 @@ export type { CircuitBreakerView, KillSwitchOutcome, KillSwitchStatus };
 export type { ApiKeyScope };
 // What `POST /api/v1/backtests` accepts as a strategy's `params`, and what its progress route reports.
 export type { BacktestJobStatus, StrategyParameterSpec };
+// `/api/v1/optimizations` answers OptimizationJobs: the checked request, the estimated inputs and (once completed) a
+// PortfolioOptimization with one PortfolioRun per method.
+export type {
+  OptimizationJob,
+  OptimizationJobStatus,
+  PortfolioHolding,
+  PortfolioMethod,
+  PortfolioOptimization,
+  PortfolioRun,
+};
 
 /** `GET /api/v1/auth/key`: the key a request presented. */
 export interface ApiKeyIdentity {

@@ -10,7 +10,7 @@ import type {
 } from '../api/wire-types';
 import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h } from '../ui/dom';
-import { controlNameFor, renderFieldProblems } from '../ui/field-problems';
+import { showFieldProblems } from '../ui/field-problems';
 import { BacktestJobProgress } from './backtest-job-progress';
 
 const BACKTESTS_PATH = '/api/v1/backtests';
@@ -226,14 +226,6 @@ export class BacktestForm {
   }
 
   private showProblems(problems: readonly FieldProblem[]): void {
-    const controls = this.controls();
-    const names = controls.map((c) => c.getAttribute('name') ?? '');
-    const invalid = new Set(problems.map((p) => controlNameFor(p.field, names, { symbol: 'symbols' })));
-    for (const control of controls) {
-      if (invalid.has(control.getAttribute('name') ?? '')) control.setAttribute('aria-invalid', 'true');
-      else control.removeAttribute('aria-invalid');
-    }
-    this.problems.replaceChildren(...renderFieldProblems(problems));
-    this.problems.hidden = problems.length === 0;
+    showFieldProblems(this.problems, this.controls(), problems, { symbol: 'symbols' });
   }
 }

@@ -28,3 +28,24 @@ export function renderFieldProblems(problems: readonly FieldProblem[]): HTMLLIEl
       : h('li', { 'data-field': p.field }, h('span', { class: 'problem-field' }, p.field), ': ', p.message),
   );
 }
+
+/**
+ * Shows a refusal's problems on a form: one `field: message` item each in `list` (hidden when there are none), and
+ * `aria-invalid` on exactly the `controls` a problem names (by their `name`, see controlNameFor) — the styles outline
+ * them, so the message and its field are read together.
+ */
+export function showFieldProblems(
+  list: HTMLUListElement,
+  controls: readonly HTMLElement[],
+  problems: readonly FieldProblem[],
+  aliases: Readonly<Record<string, string>> = {},
+): void {
+  const names = controls.map((c) => c.getAttribute('name') ?? '');
+  const invalid = new Set(problems.map((p) => controlNameFor(p.field, names, aliases)));
+  for (const control of controls) {
+    if (invalid.has(control.getAttribute('name') ?? '')) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
+  }
+  list.replaceChildren(...renderFieldProblems(problems));
+  list.hidden = problems.length === 0;
+}
