@@ -230,6 +230,7 @@ describe('the dashboard on a server without the /api/v1 routes', () => {
       'risk-controls',
       'alerts',
       'backtests',
+      'optimizations',
     ];
     for (const panel of panels) {
       await page.waitForSelector(`#${panel}[data-state="error"]`);
@@ -251,6 +252,7 @@ describe('the dashboard on a server without the /api/v1 routes', () => {
       'GET /api/v1/signals?limit=50 failed: 404 NOT_FOUND — no route GET /api/v1/signals',
     );
     expect(await error('backtests')).toContain('GET /api/v1/backtests?limit=50 failed: 404 NOT_FOUND');
+    expect(await error('optimizations')).toContain('GET /api/v1/optimizations?limit=50 failed: 404 NOT_FOUND');
     expect(await page.getAttribute('#summary', 'data-state')).toBe('error');
     // /health answers (with no services registered), and the live connection is up.
     await page.waitForSelector('#health[data-state="ready"][data-rows="0"]');
