@@ -19,3 +19,6 @@ export {
   type IntegerOptionRange,
   type OptionRule,
 } from './option-checks';
+export * from './job-claim-lost-error';
+export * from './stored-job-table';
+export * from './job-takeover';

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, RrrError, ValidationError } from '../errors';
 import { ManualClock } from '../time';
+import { JobClaimLostError } from './job-claim-lost-error';
 import { JobQueue, type JobQueueOptions, type JobRecord } from './job-queue';
 
 interface SumJob extends JobRecord {
@@ -442,5 +443,27 @@ describe('JobQueue', () => {
       'maxQueued: must be an integer >= 0',
       'keepFinished: must be an integer >= 0',
     ]);
+  });
+
+  it('forgets, without a status change, a job whose run lost its claim, and runs the next one', async () => {
+    const changes: string[] = [];
+    const { queue, started, submit } = sums({ onStatusChange: (job) => changes.push(`${job.id} ${job.status}`) });
+    queue.start();
+    submit(1);
+    submit(2);
+    started[0].reject(new JobClaimLostError('sum', 'job-1'));
+    await settle();
+    expect(queue.find('job-1')).toBeUndefined();
+    expect(() => queue.get('job-1')).toThrow(NotFoundError);
+    expect(changes).toEqual(['job-1 queued', 'job-1 running', 'job-2 queued', 'job-2 running']);
+    expect(queue.healthDetails()).toMatchObject({ queued: 0, running: 1, completed: 0, failed: 0, cancelled: 0 });
+    expect(new JobClaimLostError('sum', 'job-1')).toMatchObject({
+      code: 'CONFLICT',
+      message: 'sum job-1 is no longer queued here: another process started or ended it',
+      details: { id: 'job-1' },
+    });
+    started[1].resolve(3);
+    await settle();
+    expect(queue.get('job-2')).toMatchObject({ status: 'completed', result: 3 });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, RrrError, errorMessage } from '../errors';
 import { systemClock, type Clock } from '../time';
+import { JobClaimLostError } from './job-claim-lost-error';
 import { checkOptions, isIntAtLeast } from './option-checks';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -22,7 +23,8 @@ export type JobFields<J extends JobRecord> = Omit<J, keyof JobRecord>;
 
 /**
  * Does one job's work. `signal` aborts when the job is cancelled or the queue stops; a run that then rejects ends
- * `cancelled` with the abort reason's message, any other rejection ends `failed` with the error's message. `report`
+ * `cancelled` with the abort reason's message, any other rejection ends `failed` with the error's message — except a
+ * JobClaimLostError: the job belongs to another process now, and the queue forgets it without a status change. `report`
  * patches the job's own fields (progress) while it runs; the resolved patch is applied when it completes.
  */
 export type JobRunner<J extends JobRecord> = (
@@ -281,7 +283,11 @@ export class JobQueue<J extends JobRecord> {
         settle('completed');
       },
       (error: unknown) => {
-        if (controller.signal.aborted) settle('cancelled', errorMessage(controller.signal.reason));
+        if (error instanceof JobClaimLostError) {
+          this.running.delete(job.id);
+          this.jobs.delete(job.id);
+          this.pump();
+        } else if (controller.signal.aborted) settle('cancelled', errorMessage(controller.signal.reason));
         else settle('failed', errorMessage(error));
       },
     );
