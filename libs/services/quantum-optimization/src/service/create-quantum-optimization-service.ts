@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import {
-  interruptedJobError,
+  JobClaimLostError,
   JobQueue,
+  JobTakeover,
   NotFoundError,
-  STALE_AFTER_HEARTBEATS,
   resolveIntegerOptions,
   systemClock,
   ValidationError,
@@ -17,7 +17,7 @@ import { estimateInputsFromPrices, type EstimatedInputs } from '../estimate-inpu
 import type { PortfolioOptimization } from '../optimize-portfolio';
 import type { OptimizationJob } from './optimization-job';
 import { resolveOptimizationRequest, type OptimizationRequest } from './optimization-request';
-import { OptimizationRunStore, type StoredOptimizationJob } from './optimization-run-store';
+import { OptimizationRunStore } from './optimization-run-store';
 import type { OptimizationWorkerReply, OptimizationWorkerRequest } from './optimization-worker-protocol';
 import { optimizationWorkerScript } from './optimization-worker-script';
 import { readAlignedCloses } from './read-aligned-closes';
@@ -93,32 +93,36 @@ export function createQuantumOptimizationService(
   const settings = checkConfig(config);
   const clock = deps.clock ?? systemClock;
   const store = new OptimizationRunStore(deps.db);
-  const staleAfterMs = STALE_AFTER_HEARTBEATS * settings.heartbeatMs;
   // One chain of writes, so the stored rows follow the status changes in order; a failed write is logged and the
   // job goes on (the next change writes the whole row again).
   let writes: Promise<void> = Promise.resolve();
-  const persist = (write: () => Promise<void>): Promise<void> => {
-    writes = writes
-      .then(write)
-      .catch((error: unknown) => deps.logger?.error({ err: error }, 'could not store an optimisation job'));
-    return writes;
+  /** Queues a write on the chain and resolves (or rejects) with its own outcome. */
+  const chained = <R>(write: () => Promise<R>, what = 'store an optimisation job'): Promise<R> => {
+    const outcome = writes.then(write);
+    writes = outcome.then(
+      () => undefined,
+      (error: unknown) => deps.logger?.error({ err: error }, `could not ${what}`),
+    );
+    return outcome;
   };
-  let heartbeat: NodeJS.Timeout | undefined;
+  const persist = (what: string, write: () => Promise<unknown>): void => {
+    // The chain logs a failure; nobody awaits this write.
+    chained(write, what).catch(() => undefined);
+  };
+  /** Jobs this process moved to running in storage: only their later changes may overwrite the stored row. */
+  const begun = new Set<string>();
 
   /**
-   * A stored job as it really stands: one left running by a dead process ends failed, and is stored so. (One left
-   * queued stays queued: a started service takes it over.)
+   * Stores a status change. A queued job is written unless its row exists (a job taken over keeps the stored one);
+   * running is written by the run itself, conditionally (see `run`). An ended job this process started rewrites its
+   * row; one that never started here (cancelled while queued) ends its row only if it is still queued, so nothing is
+   * written over a row another process took over.
    */
-  const current = async ({ job, heartbeatAt }: StoredOptimizationJob): Promise<OptimizationJob> => {
-    if (job.status !== 'running') return job;
+  const writeStatusChange = (job: OptimizationJob): Promise<unknown> => {
     const now = clock.now();
-    if (heartbeatAt >= now - staleAfterMs) return job;
-    const error = interruptedJobError(heartbeatAt);
-    if (await store.markInterrupted(job.id, now - staleAfterMs, now, error)) {
-      return { ...job, status: 'failed', error, finishedAt: now };
-    }
-    const again = await store.get(job.id);
-    return again === undefined ? job : again.job;
+    if (job.status === 'queued') return store.insert(job, now);
+    if (begun.delete(job.id)) return store.save(job, now);
+    return store.jobs.endQueued(job.id, { status: job.status, error: job.error ?? job.status, now });
   };
 
   const solve = (job: Readonly<OptimizationJob>, signal: AbortSignal): Promise<PortfolioOptimization> => {
@@ -164,8 +168,14 @@ export function createQuantumOptimizationService(
     keepFinished: settings.keepJobs,
     clock,
     newId: deps.newId,
-    onStatusChange: (job) => void persist(() => store.save(job, clock.now())),
+    onStatusChange: (job) => {
+      if (job.status !== 'running') persist('store an optimisation job', () => writeStatusChange(job));
+    },
     run: async (job, signal) => {
+      // Queued → running only while the stored row is still queued: a job another process took over (this one's
+      // stamps were late) and started, or ended, is dropped here unrun and unwritten.
+      if (!(await chained(() => beginRun(job)))) throw new JobClaimLostError('optimisation', job.id);
+      begun.add(job.id);
       try {
         return { result: await solve(job, signal) };
       } catch (error) {
@@ -175,60 +185,43 @@ export function createQuantumOptimizationService(
     },
   });
 
+  /** Moves the stored row to running; false when it is no longer queued (see `run`). */
+  const beginRun = async (job: OptimizationJob): Promise<boolean> =>
+    (await store.jobs.startQueued(job.id, clock.now(), { started_at: job.startedAt })) ||
+    // No row at all: its queued write failed (logged). Nobody else can hold it, so it is written now as running.
+    store.insert(job, clock.now());
+
   /**
-   * Takes over the queued jobs of processes that died or stopped (nothing vouched for them for three heartbeats),
-   * under their ids, as many as the queue has room for; the rest wait for a later heartbeat.
+   * Before a read: this process's own pending writes land, and the running jobs of dead processes are ended (stored
+   * as failed, interrupted), so the read shows every job as it really stands.
    */
-  const adoptStaleQueued = async (): Promise<void> => {
-    const now = clock.now();
-    for (const { job } of await store.claimStaleQueued(now - staleAfterMs, now, queue.room())) {
-      try {
-        queue.submit({ request: job.request, inputs: job.inputs, result: null }, { id: job.id });
-        deps.logger?.info({ job: job.id }, 'took over a queued optimisation of a process that is gone');
-      } catch (error) {
-        // This process holds it already (its own stamps were late): the claim only stamped it again.
-        const held = queue.find(job.id)?.status;
-        if (held === 'queued' || held === 'running') continue;
-        // Stopped, or filled by submits, since the claim: left for a later heartbeat or another process.
-        deps.logger?.info({ job: job.id, err: error }, 'left a queued optimisation for later');
-        await store.release([job.id]);
-      }
-    }
+  const settleStaleJobs = async (): Promise<void> => {
+    await writes;
+    await takeover.interruptStale();
   };
-  // One takeover at a time: a heartbeat that finds the previous one still working skips its turn.
-  let adoption: Promise<void> | undefined;
-  const adopt = (): Promise<void> => {
-    adoption ??= adoptStaleQueued()
-      .catch((error: unknown) => deps.logger?.warn({ err: error }, 'could not take over queued optimisations'))
-      .finally(() => (adoption = undefined));
-    return adoption;
-  };
+
+  const takeover = new JobTakeover({
+    queue,
+    table: store.jobs,
+    heartbeatMs: settings.heartbeatMs,
+    jobName: 'optimisation',
+    clock,
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    persist,
+    resume: (row) => ({
+      request: JSON.parse(String(row.request)) as OptimizationJob['request'],
+      inputs: JSON.parse(String(row.inputs)) as OptimizationJob['inputs'],
+      result: null,
+    }),
+  });
 
   return {
-    async start() {
-      queue.start();
-      heartbeat = setInterval(() => {
-        const live = queue.list().filter((j) => j.status === 'queued' || j.status === 'running');
-        if (live.length > 0)
-          void persist(() =>
-            store.heartbeat(
-              live.map((j) => j.id),
-              clock.now(),
-            ),
-          );
-        void adopt();
-      }, settings.heartbeatMs);
-      heartbeat.unref();
-      await adopt();
-    },
+    start: () => takeover.start(),
 
     async stop() {
-      clearInterval(heartbeat);
-      await adoption;
-      // Jobs still waiting are handed over, not cancelled: their rows stay queued for the next process (this one,
-      // restarted, or another sharing the database) to take over.
-      const waiting = await queue.stop({ handOverWaiting: true });
-      void persist(() => store.release(waiting.map((job) => job.id)));
+      // Running workers are terminated (those jobs end cancelled); jobs still waiting are handed over, not
+      // cancelled: their rows stay queued for the next process (this one, restarted, or another) to take over.
+      await takeover.stop();
       await writes;
     },
 
@@ -266,18 +259,18 @@ export function createQuantumOptimizationService(
     async job(id) {
       const live = queue.find(id);
       if (live !== undefined) return live;
-      await writes;
+      await settleStaleJobs();
       const stored = await store.get(id);
       if (stored === undefined) throw new NotFoundError('optimisation', id);
-      return current(stored);
+      return stored.job;
     },
 
     async jobs(options = {}) {
       const limit = options.limit ?? 50;
-      await writes;
+      await settleStaleJobs();
       const stored = await store.list(limit);
       // This process's own jobs from memory: their progress is newer than the stored row.
-      return Promise.all(stored.map((entry) => queue.find(entry.job.id) ?? current(entry)));
+      return stored.map((entry) => queue.find(entry.job.id) ?? entry.job);
     },
 
     cancel: (id) => queue.cancel(id),

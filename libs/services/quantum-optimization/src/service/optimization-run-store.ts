@@ -1,4 +1,4 @@
-import type { Database, DbInsertRow } from '@rrr/core';
+import { StoredJobTable, type Database, type DbInsertRow } from '@rrr/core';
 import type { OptimizationJob, OptimizationJobStatus } from './optimization-job';
 
 /** A stored job and when its owning process last vouched that it still holds it queued or running. */
@@ -21,8 +21,22 @@ interface RunRow {
 }
 
 const COLUMNS = 'id, status, request, inputs, result, error, submitted_at, started_at, finished_at, heartbeat_at';
-const UNFINISHED = "('queued', 'running')";
 const REWRITTEN = ['status', 'result', 'error', 'started_at', 'finished_at', 'heartbeat_at'] as const;
+
+function rowOf(job: OptimizationJob, now: number): DbInsertRow<'optimization_runs'> {
+  return {
+    id: job.id,
+    status: job.status,
+    request: job.request as unknown as Record<string, unknown>,
+    inputs: job.inputs as unknown as Record<string, unknown>,
+    result: job.result as unknown as Record<string, unknown> | null,
+    error: job.error ?? null,
+    submitted_at: job.submittedAt,
+    started_at: job.startedAt,
+    finished_at: job.finishedAt,
+    heartbeat_at: now,
+  };
+}
 
 // PostgreSQL hands BIGINT columns back as strings.
 const intOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -44,36 +58,45 @@ function toStored(row: RunRow): StoredOptimizationJob {
   };
 }
 
-/** The optimization_runs table: every optimisation job as it last stood, and the heartbeat of its owner. */
+/**
+ * The optimization_runs table: every optimisation job as it last stood, and the heartbeat of its owner. `jobs` is the
+ * takeover side of it (core's StoredJobTable): claims, the conditional start, stamps, releases, interrupted jobs.
+ */
 export class OptimizationRunStore {
-  constructor(private readonly db: Database) {}
+  readonly jobs: StoredJobTable<'optimization_runs', 'request' | 'inputs'>;
 
-  /** Writes the job as it stands now (the request and inputs once; they never change), stamped alive at `now`. */
+  constructor(private readonly db: Database) {
+    this.jobs = new StoredJobTable(db, {
+      table: 'optimization_runs',
+      submittedAt: 'submitted_at',
+      claimColumns: ['request', 'inputs'],
+    });
+  }
+
+  /**
+   * Writes the job as it stands now (the request and inputs once; they never change), stamped alive at `now`,
+   * whatever the stored row says: only for a job this process started, or one nobody else can hold.
+   */
   async save(job: OptimizationJob, now: number): Promise<void> {
-    const row: DbInsertRow<'optimization_runs'> = {
-      id: job.id,
-      status: job.status,
-      request: job.request as unknown as Record<string, unknown>,
-      inputs: job.inputs as unknown as Record<string, unknown>,
-      result: job.result as unknown as Record<string, unknown> | null,
-      error: job.error ?? null,
-      submitted_at: job.submittedAt,
-      started_at: job.startedAt,
-      finished_at: job.finishedAt,
-      heartbeat_at: now,
-    };
-    await this.db.insertMany('optimization_runs', [row], {
+    await this.db.insertMany('optimization_runs', [rowOf(job, now)], {
       onConflict: { target: ['id'], action: { update: [...REWRITTEN] } },
     });
   }
 
+  /**
+   * Writes the job as it stands now unless a row of its id is stored already (a job taken over: its row is the
+   * stored one, claimed by this process); true when it wrote.
+   */
+  async insert(job: OptimizationJob, now: number): Promise<boolean> {
+    const written = await this.db.insertMany('optimization_runs', [rowOf(job, now)], {
+      onConflict: { target: ['id'], action: 'ignore' },
+    });
+    return written > 0;
+  }
+
   /** Stamps the owner's unfinished jobs alive at `now`. */
   async heartbeat(ids: readonly string[], now: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.execute(
-      `UPDATE optimization_runs SET heartbeat_at = ? WHERE status IN ${UNFINISHED} AND id IN (${ids.map(() => '?').join(', ')})`,
-      [now, ...ids],
-    );
+    await this.jobs.stamp(ids, now);
   }
 
   async get(id: string): Promise<StoredOptimizationJob | undefined> {
@@ -88,49 +111,5 @@ export class OptimizationRunStore {
       [limit],
     );
     return rows.map(toStored);
-  }
-
-  /**
-   * Claims for this process, at `now`, the queued jobs nothing vouched for since `staleBefore` (their process died or
-   * stopped), oldest first, at most `limit`: each with one conditional UPDATE, so two processes never both take one.
-   */
-  async claimStaleQueued(staleBefore: number, now: number, limit: number): Promise<StoredOptimizationJob[]> {
-    if (limit <= 0) return [];
-    const candidates = await this.db.query<RunRow>(
-      `SELECT ${COLUMNS} FROM optimization_runs WHERE status = 'queued' AND heartbeat_at < ? ` +
-        'ORDER BY submitted_at, id LIMIT ?',
-      [staleBefore, limit],
-    );
-    const claimed: StoredOptimizationJob[] = [];
-    for (const row of candidates) {
-      const { rowCount } = await this.db.execute(
-        "UPDATE optimization_runs SET heartbeat_at = ? WHERE id = ? AND status = 'queued' AND heartbeat_at < ?",
-        [now, row.id, staleBefore],
-      );
-      if (rowCount > 0) claimed.push({ ...toStored(row), heartbeatAt: now });
-    }
-    return claimed;
-  }
-
-  /** Leaves queued jobs to whichever process claims them next: nothing vouches for them any more. */
-  async release(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.execute(
-      `UPDATE optimization_runs SET heartbeat_at = 0 WHERE status = 'queued' AND id IN (${ids.map(() => '?').join(', ')})`,
-      [...ids],
-    );
-  }
-
-  /**
-   * Ends a job as failed with `error` if it is still running and nothing vouched for it since `staleBefore`; false
-   * when it was not (it finished, or its owner is alive after all). A queued job is not ended so: it is claimed.
-   */
-  async markInterrupted(id: string, staleBefore: number, now: number, error: string): Promise<boolean> {
-    const { rowCount } = await this.db.execute(
-      `UPDATE optimization_runs SET status = 'failed', error = ?, finished_at = ? ` +
-        `WHERE id = ? AND status = 'running' AND heartbeat_at < ?`,
-      [error, now, id, staleBefore],
-    );
-    return rowCount > 0;
   }
 }
