@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, errorMessage, type Bar } from '@rrr/core';
+import { errorMessage, JobClaimLostError, type Bar } from '@rrr/core';
 import { defaultBarLoader } from '../data/bar-loader';
 import { completeBacktestRun, failBacktestRun, insertBacktestRun } from '../storage/backtest-run-store';
 import { startQueuedBacktestRun } from '../storage/queued-backtest-runs';
@@ -74,9 +74,8 @@ export async function runBacktest(
     const record = pendingBacktestRunRecord(id, resolved, 'running', createdAt);
     if (deps.storedQueued === true) {
       if (!(await startQueuedBacktestRun(db, record, createdAt))) {
-        throw new ConflictError(`backtest run ${id} is no longer queued: cancelled, or taken over by another process`, {
-          id,
-        });
+        // Cancelled, or taken over and started by another process: a ConflictError the job queue drops silently.
+        throw new JobClaimLostError('backtest run', id);
       }
     } else await insertBacktestRun(db, record);
   }

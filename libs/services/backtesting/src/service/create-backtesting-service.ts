@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  errorMessage,
+  JobClaimLostError,
   JobQueue,
+  JobTakeover,
   resolveIntegerOptions,
-  STALE_AFTER_HEARTBEATS,
   systemClock,
   type Clock,
   type Database,
@@ -23,20 +25,17 @@ import type { BacktestProgress } from '../api/backtest-progress';
 import { pendingBacktestRunRecord } from '../api/backtest-run-record';
 import { runBacktest } from '../api/run-backtest';
 import { defaultBarLoader, type BarLoader } from '../data/bar-loader';
+import { backtestRunJobs } from '../storage/backtest-run-jobs';
 import {
-  failBacktestRun,
-  interruptStaleBacktestRuns,
   listBacktestRuns,
   loadBacktestRun,
-  stampBacktestRuns,
   type BacktestRunRecord,
   type StoredTrade,
 } from '../storage/backtest-run-store';
 import {
-  claimStaleQueuedBacktestRuns,
   failQueuedBacktestRun,
   insertQueuedBacktestRun,
-  releaseQueuedBacktestRuns,
+  storedBacktestRequest,
   withdrawQueuedBacktestRun,
 } from '../storage/queued-backtest-runs';
 import type { BacktestJob, BacktestJobStatus } from './backtest-job';
@@ -148,8 +147,6 @@ export function createBacktestingService(
   };
 
   const newId = deps.newId ?? randomUUID;
-  const staleAfterMs = STALE_AFTER_HEARTBEATS * settings.heartbeatMs;
-  let heartbeat: NodeJS.Timeout | undefined;
   // Writes nobody awaits (heartbeats, cancellations) run in one chain that reads and stop() wait for; a failed one
   // is logged.
   let writes: Promise<void> = Promise.resolve();
@@ -165,10 +162,10 @@ export function createBacktestingService(
    */
   const settleStaleRuns = async () => {
     await writes;
-    const now = clock.now();
-    return interruptStaleBacktestRuns(deps.db, now - staleAfterMs, now);
+    return takeover.interruptStale();
   };
 
+  const jobs = backtestRunJobs(deps.db);
   const queue = new JobQueue<BacktestJob>({
     service: 'backtesting',
     jobName: 'backtest',
@@ -194,7 +191,15 @@ export function createBacktestingService(
           onProgress,
         );
       } catch (error) {
+        // Its stored run was no longer queued (another process started or ended it): the queue drops the job.
+        if (error instanceof JobClaimLostError) throw error;
         if (!signal.aborted) deps.logger?.warn({ job: job.id, err: error }, 'backtest failed');
+        // A run that failed before its start (a predictor this process lacks, say) left its row queued: ended here,
+        // or it would go stale and be taken over and fail again every three heartbeats. A started run ended its row.
+        const failedAt = clock.now();
+        persist('mark a backtest that failed before its start failed', () =>
+          jobs.endQueued(job.id, { status: 'failed', error: errorMessage(error), now: failedAt }),
+        );
         throw error;
       }
       deps.logger?.info({ job: job.id, ms: clock.now() - (job.startedAt ?? 0) }, 'backtest completed');
@@ -202,65 +207,29 @@ export function createBacktestingService(
     },
   });
 
-  /**
-   * Takes over the queued runs of processes that died or stopped (their heartbeat is stale), as many as the queue has
-   * room for; the rest wait for a later heartbeat.
-   */
-  const adoptStaleQueuedRuns = async (): Promise<void> => {
-    const now = clock.now();
-    const claimed = await claimStaleQueuedBacktestRuns(deps.db, {
-      staleBefore: now - staleAfterMs,
-      now,
-      limit: queue.room(),
-    });
-    for (const { id, request } of claimed) {
-      if (request === null || typeof request !== 'object') {
-        await failBacktestRun(deps.db, id, 'cannot be resumed: it was queued without its request', now);
-        continue;
-      }
-      try {
-        queue.submit({ request: request as BacktestRequest, fraction: 0, barsProcessed: 0, barsTotal: null }, { id });
-        deps.logger?.info({ job: id }, 'took over a queued backtest of a process that is gone');
-      } catch (error) {
-        // This process holds it already (its own stamp was late): the claim only stamped it again.
-        if (queue.find(id)?.status === 'queued' || queue.find(id)?.status === 'running') continue;
-        // Stopped, or filled up by submits, since the claim: another process or a later heartbeat takes it.
-        deps.logger?.info({ job: id, err: error }, 'left a queued backtest for later');
-        await releaseQueuedBacktestRuns(deps.db, [id]);
-      }
-    }
-  };
-  // One adoption at a time: a heartbeat that finds the previous one still working skips its turn.
-  let adoption: Promise<void> | undefined;
-  const adopt = (): Promise<void> => {
-    adoption ??= adoptStaleQueuedRuns()
-      .catch((error: unknown) => deps.logger?.warn({ err: error }, 'could not take over queued backtests'))
-      .finally(() => (adoption = undefined));
-    return adoption;
-  };
+  const takeover = new JobTakeover({
+    queue,
+    table: jobs,
+    heartbeatMs: settings.heartbeatMs,
+    jobName: 'backtest',
+    clock,
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    persist,
+    resume: (row) => {
+      const request = storedBacktestRequest(row.request);
+      if (request === null || typeof request !== 'object')
+        return 'cannot be resumed: it was queued without its request';
+      return { request: request as BacktestRequest, fraction: 0, barsProcessed: 0, barsTotal: null };
+    },
+  });
 
   return {
-    async start() {
-      queue.start();
-      heartbeat = setInterval(() => {
-        const held = queue
-          .list()
-          .filter((job) => job.status === 'queued' || job.status === 'running')
-          .map((job) => job.id);
-        persist('stamp the queued and running backtests', () => stampBacktestRuns(deps.db, held, clock.now()));
-        void adopt();
-      }, settings.heartbeatMs);
-      heartbeat.unref();
-      await adopt();
-    },
+    start: () => takeover.start(),
 
     async stop() {
-      clearInterval(heartbeat);
       // The waiting jobs are not lost, nor reported cancelled here: their stored runs stay queued, handed to the next
       // process that adopts them.
-      const waiting = (await queue.stop({ handOverWaiting: true })).map((job) => job.id);
-      await adoption;
-      persist('hand over the queued backtests', () => releaseQueuedBacktestRuns(deps.db, waiting));
+      await takeover.stop();
       await writes;
     },
 

@@ -206,6 +206,34 @@ function takeoverContract(freshDatabase: () => Promise<() => Promise<Database>>)
     expect(holds(second.service, cancelled.id)).toBe(false);
   });
 
+  it('a taken-over job that cannot start here ends failed instead of being taken over again and again', async () => {
+    const held = hold();
+    const first = await serviceProcess('first', {}, held.predict);
+    await first.service.start();
+    await first.service.submit(PREDICTOR_2019);
+    const waiting = await first.service.submit(PREDICTOR_2019);
+    const stopping = first.service.stop();
+    held.release();
+    await stopping;
+    expect(await storedRun(first.db, waiting.id)).toMatchObject({ status: 'queued' });
+
+    // This process has no predictor: the replay fails before its start, so the stored run was still queued.
+    const second = await serviceProcess('second');
+    await second.service.start();
+    const failed = await settledJob(second.service, waiting.id);
+    expect(failed.status).toBe('failed');
+    await second.service.listRuns();
+    const row = await storedRun(second.db, waiting.id);
+    expect(row?.status).toBe('failed');
+    expect(row?.error).toBe(failed.error);
+    // Not stale-queued any more: no process claims it again.
+    const third = await serviceProcess('third');
+    await third.service.start();
+    await sleep(5 * HEARTBEAT_MS);
+    expect(holds(third.service, waiting.id)).toBe(false);
+    expect(await storedRun(third.db, waiting.id)).toMatchObject({ status: 'failed' });
+  });
+
   /** A stopped service whose slot was busy, with `count` buy-and-hold jobs handed over in its queue. */
   const handedOver = async (count: number): Promise<string[]> => {
     const held = hold();

@@ -1,6 +1,7 @@
-import { interruptedJobError, NotFoundError, type Database, type DbInsertRow } from '@rrr/core';
+import { NotFoundError, type Database, type DbInsertRow } from '@rrr/core';
 import type { RoundTrip, TradeDirection, TradeExitReason } from '../engine/round-trip-ledger';
 import type { PerformanceMetrics } from '../metrics/performance-metrics';
+import { backtestRunJobs } from './backtest-run-jobs';
 
 /** `queued`: stored by the backtesting service as it was submitted, waiting for a slot (see queued-backtest-runs). */
 export type BacktestRunStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -86,11 +87,7 @@ export async function insertBacktestRun(db: Database, run: BacktestRunRecord, he
 
 /** Stamps the owner's queued and running runs alive at `now`. */
 export async function stampBacktestRuns(db: Database, ids: readonly string[], now: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(
-    `UPDATE backtest_runs SET heartbeat_at = ? WHERE status IN ('queued', 'running') AND id IN (${ids.map(() => '?').join(', ')})`,
-    [now, ...ids],
-  );
+  await backtestRunJobs(db).stamp(ids, now);
 }
 
 /**
@@ -99,20 +96,7 @@ export async function stampBacktestRuns(db: Database, ids: readonly string[], no
  * (claimStaleQueuedBacktestRuns). Returns how many were ended.
  */
 export async function interruptStaleBacktestRuns(db: Database, staleBefore: number, now: number): Promise<number> {
-  const stale = await db.query<{ id: string; heartbeat_at: number | string }>(
-    "SELECT id, heartbeat_at FROM backtest_runs WHERE status = 'running' AND heartbeat_at < ?",
-    [staleBefore],
-  );
-  let ended = 0;
-  for (const row of stale) {
-    // Checked again in the update: the owner may have stamped it, or another reader ended it, meanwhile.
-    const { rowCount } = await db.execute(
-      "UPDATE backtest_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running' AND heartbeat_at < ?",
-      [interruptedJobError(Number(row.heartbeat_at)), now, row.id, staleBefore],
-    );
-    ended += rowCount;
-  }
-  return ended;
+  return backtestRunJobs(db).interruptStaleRunning(staleBefore, now);
 }
 
 /** Completes a run: its metrics, final equity and every round trip, in one transaction. */
