@@ -30,6 +30,10 @@ export function positiveNumberField() {
   return loadZod().number({ error: expected }).gt(0, { error: expected });
 }
 
+export function booleanField() {
+  return loadZod().boolean({ error: 'true or false' });
+}
+
 export function patternField(pattern: RegExp, expected: string) {
   return loadZod().string({ error: expected }).regex(pattern, { error: expected });
 }

@@ -1,5 +1,11 @@
-export { platformConfigSchema, PLATFORM_ENVIRONMENTS } from './platform-config-schema';
-export type { PlatformConfig, PlatformEnvironment, PlatformSecrets, PlatformSecretKey } from './platform-config-schema';
+export { platformConfigSchema, PLATFORM_ENVIRONMENTS, TRADING_VENUES } from './platform-config-schema';
+export type {
+  PlatformConfig,
+  PlatformEnvironment,
+  PlatformSecrets,
+  PlatformSecretKey,
+  TradingVenue,
+} from './platform-config-schema';
 export { loadConfig, configEnvVarNames } from './load-config';
 export type { LoadConfigOptions, PlatformConfigOverrides } from './load-config';
 export type { ConfigEnvVar, ConfigScalarKind } from './config-env-vars';

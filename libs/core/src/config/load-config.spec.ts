@@ -68,6 +68,7 @@ describe('loadConfig defaults', () => {
       initialCash: 100_000,
       quoteCurrency: 'USD',
     });
+    expect(config.trading).toEqual({ venue: 'paper', live: false });
     expect(config.backtest).toEqual({ initialCapital: 100_000, commissionRate: 0.001, slippageBps: 5 });
     expect(config.data).toEqual({
       symbols: ['SPX', 'AAPL', 'BTC-USD', 'ETH-USD'],
@@ -170,6 +171,7 @@ describe('environment variables', () => {
     expect(byName.get('RRR_SERVER_PORT')).toMatchObject({ path: 'server.port', kind: 'number' });
     expect(byName.get('RRR_RISK_MAX_POSITION_PCT')).toMatchObject({ path: 'risk.maxPositionPct', kind: 'number' });
     expect(byName.get('RRR_RISK_MAX_VAR95_PCT')).toMatchObject({ path: 'risk.maxVar95Pct' });
+    expect(byName.get('RRR_TRADING_CAPITAL')).toMatchObject({ path: 'trading.capital', kind: 'number' });
     expect(byName.get('RRR_SERVER_CORS_ORIGINS')).toMatchObject({ kind: 'list', itemKind: 'string' });
     expect(byName.get('RRR_SECRETS_POLYGON_API_KEY')).toMatchObject({
       path: 'secrets.polygonApiKey',
@@ -183,12 +185,13 @@ describe('environment variables', () => {
       ['BINANCE_API_KEY', 'secrets.binanceApiKey'],
       ['BINANCE_SECRET', 'secrets.binanceSecret'],
     ]);
-    // One variable per leaf of the defaults, plus the keys that default to unset (database.url and the 5 secrets).
+    // One variable per leaf of the defaults, plus the keys that default to unset (database.url, trading.capital and
+    // the 5 secrets).
     const leaves = (value: unknown): number =>
       value !== null && typeof value === 'object' && !Array.isArray(value)
         ? Object.values(value).reduce((sum: number, child) => sum + leaves(child), 0)
         : 1;
-    expect(vars.filter((v) => !v.alias)).toHaveLength(leaves(defaultPlatformConfig()) + 6);
+    expect(vars.filter((v) => !v.alias)).toHaveLength(leaves(defaultPlatformConfig()) + 7);
   });
 
   it('coerces numbers, comma-separated lists and strings per schema type', () => {
@@ -321,6 +324,105 @@ describe('config errors', () => {
       'invalid configuration: risk.dailyLossWarnPct: expected at most risk.dailyLossLimitPct (0.05, from defaults), ' +
         'got 0.06 (from env RRR_RISK_DAILY_LOSS_WARN_PCT)',
     );
+  });
+
+  it('refuses a real venue without trading.live: true or with another exchange as data.liveSource', () => {
+    expect(
+      configError({ overrides: { trading: { venue: 'binance', capital: 20_000 }, data: { liveSource: 'binance' } } })
+        .message,
+    ).toBe(
+      'invalid configuration: trading.live: expected true when trading.venue is an exchange ' +
+        '("binance", from override), got nothing (from defaults)',
+    );
+    writeYaml('development', 'trading:\n  venue: coinbase\n  live: false\n  capital: 5000\n');
+    expect(configError({ env: { RRR_DATA_LIVE_SOURCE: 'binance' } }).problems).toEqual([
+      {
+        field: 'trading.live',
+        message:
+          'expected true when trading.venue is an exchange ("coinbase", from config/development.yaml), ' +
+          'got false (from config/development.yaml)',
+        value: false,
+      },
+      {
+        field: 'data.liveSource',
+        message:
+          'expected the same exchange as trading.venue ("coinbase", from config/development.yaml), ' +
+          'got "binance" (from env RRR_DATA_LIVE_SOURCE)',
+        value: 'binance',
+      },
+    ]);
+    writeYaml('development', '');
+    expect(
+      configError({
+        env: { RRR_TRADING_VENUE: 'binance', RRR_TRADING_LIVE: 'true', RRR_TRADING_CAPITAL: '20000' },
+      }).problems.map((p) => p.field),
+    ).toEqual(['data.liveSource']);
+    expect(
+      configError({
+        env: { RRR_TRADING_VENUE: 'binance', RRR_TRADING_LIVE: 'true', RRR_DATA_LIVE_SOURCE: 'binance' },
+        overrides: { data: { liveSpeed: 60 }, trading: { capital: 20_000 } },
+      }).message,
+    ).toBe(
+      'invalid configuration: data.liveSpeed: expected 1 (real time) when trading.venue is an exchange ' +
+        '("binance", from env RRR_TRADING_VENUE), got 60 (from override)',
+    );
+    expect(configError({ env: { RRR_TRADING_VENUE: 'kraken', RRR_TRADING_LIVE: 'yes' } }).problems).toEqual([
+      {
+        field: 'trading.venue',
+        message: 'expected one of "paper", "binance", "coinbase", got "kraken" (from env RRR_TRADING_VENUE)',
+        value: 'kraken',
+      },
+      { field: 'trading.live', message: 'expected true or false, got "yes" (from env RRR_TRADING_LIVE)', value: 'yes' },
+    ]);
+  });
+
+  it('accepts a real venue confirmed live on its own prices, with its capital, from the environment', () => {
+    const config = load({
+      env: {
+        RRR_TRADING_VENUE: 'binance',
+        RRR_TRADING_LIVE: 'true',
+        RRR_DATA_LIVE_SOURCE: 'binance',
+        RRR_TRADING_CAPITAL: '20000',
+      },
+    });
+    expect(config.trading).toEqual({ venue: 'binance', live: true, capital: 20_000 });
+    expect(config.data.liveSource).toBe('binance');
+    // live: true on the paper venue confirms nothing and is harmless.
+    expect(load({ overrides: { trading: { live: true } } }).trading).toEqual({ venue: 'paper', live: true });
+  });
+
+  it('requires trading.capital, a positive amount of the account currency, when trading.venue is an exchange', () => {
+    const live = { RRR_TRADING_VENUE: 'binance', RRR_TRADING_LIVE: 'true', RRR_DATA_LIVE_SOURCE: 'binance' };
+    expect(configError({ env: live }).problems).toEqual([
+      {
+        field: 'trading.capital',
+        message:
+          'expected an amount > 0 of USD to trade with when trading.venue is an exchange ' +
+          '("binance", from env RRR_TRADING_VENUE), got nothing (from defaults)',
+      },
+    ]);
+    // The account currency the amount is counted in is the one the config names.
+    expect(configError({ env: { ...live, RRR_PAPER_QUOTE_CURRENCY: 'USDT' } }).problems[0]?.message).toContain(
+      'expected an amount > 0 of USDT to trade with',
+    );
+    expect(configError({ env: { ...live, RRR_TRADING_CAPITAL: '0' } }).problems).toEqual([
+      {
+        field: 'trading.capital',
+        message: 'expected a number > 0, got 0 (from env RRR_TRADING_CAPITAL)',
+        value: 0,
+      },
+    ]);
+    writeYaml('development', 'trading:\n  capital: -250\n');
+    expect(configError({ env: live }).message).toBe(
+      'invalid configuration: trading.capital: expected a number > 0, got -250 (from config/development.yaml)',
+    );
+  });
+
+  it('ignores trading.capital on the paper venue, which trades paper.initialCash', () => {
+    const config = load({ env: { RRR_TRADING_CAPITAL: '20000' } });
+    expect(config.trading).toEqual({ venue: 'paper', live: false, capital: 20_000 });
+    expect(config.paper.initialCash).toBe(100_000);
+    expect(load().trading.capital).toBeUndefined();
   });
 
   it('names the file, line and column of a YAML syntax error', () => {

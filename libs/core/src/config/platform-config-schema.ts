@@ -3,6 +3,7 @@ import { DEFAULT_QUOTE_CURRENCY, isValidSymbol } from '../domain/symbol';
 import { LOG_LEVELS } from '../logging/log-level';
 import { loadZod } from './load-zod';
 import {
+  booleanField,
   enumField,
   fractionField,
   integerField,
@@ -17,7 +18,10 @@ import {
 export const PLATFORM_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 /** Sources of the live feed: the synthetic market, or an exchange (the ids api-integration connects). */
 export const LIVE_SOURCES = ['synthetic', 'binance', 'coinbase'] as const;
+/** Where the trading engine's orders go: the simulated paper exchange, or an exchange (real orders, real money). */
+export const TRADING_VENUES = ['paper', 'binance', 'coinbase'] as const;
 export type PlatformEnvironment = (typeof PLATFORM_ENVIRONMENTS)[number];
+export type TradingVenue = (typeof TRADING_VENUES)[number];
 
 /** Builds the schema (zod loads here, on first use: see load-zod.ts). */
 function buildPlatformConfigSchema() {
@@ -99,6 +103,22 @@ function buildPlatformConfigSchema() {
     requireOrdered(paper, ctx, { section: 'paper', low: 'latencyMinMs', high: 'latencyMaxMs' });
   });
 
+  const tradingSchema = sectionField({
+    /**
+     * Where orders go: `paper` simulates fills on the live data; an exchange receives real orders through
+     * api-integration's client, signed with that exchange's credentials from the environment.
+     */
+    venue: enumField(TRADING_VENUES).default('paper'),
+    /** The explicit confirmation a real venue needs: orders there spend real money. */
+    live: booleanField().default(false),
+    /**
+     * On an exchange, the amount of the account currency (paper.quoteCurrency) the engine trades with: its ledger
+     * opens with it and risk measures its limits against it, so the rest of the account is left alone. Required
+     * there; the paper venue trades paper.initialCash and ignores it.
+     */
+    capital: positiveNumberField().optional(),
+  });
+
   const backtestSchema = sectionField({
     initialCapital: positiveNumberField().default(100_000),
     commissionRate: numberField(0, 0.1).default(0.001),
@@ -162,27 +182,73 @@ function buildPlatformConfigSchema() {
     'all, or a service name such as data-pipeline',
   );
 
-  return loadZod().strictObject(
-    {
-      env: enumField(PLATFORM_ENVIRONMENTS).default('development'),
-      /**
-       * Services this process runs (scale-out: one process per group, sharing a NATS bus and a PostgreSQL database).
-       * The database and the event bus always run; names are checked against the platform's services at start.
-       */
-      services: listField(serviceNameSchema, 'a non-empty list of service names (or all)', 1).default(() => ['all']),
-      server: serverSchema.prefault({}),
-      database: databaseSchema.prefault({}),
-      bus: busSchema.prefault({}),
-      logging: loggingSchema.prefault({}),
-      risk: riskSchema.prefault({}),
-      paper: paperSchema.prefault({}),
-      backtest: backtestSchema.prefault({}),
-      data: dataSchema.prefault({}),
-      models: modelsSchema.prefault({}),
-      secrets: secretsSchema.prefault({}),
-    },
-    { error: 'a mapping of settings' },
-  );
+  return loadZod()
+    .strictObject(
+      {
+        env: enumField(PLATFORM_ENVIRONMENTS).default('development'),
+        /**
+         * Services this process runs (scale-out: one process per group, sharing a NATS bus and a PostgreSQL database).
+         * The database and the event bus always run; names are checked against the platform's services at start.
+         */
+        services: listField(serviceNameSchema, 'a non-empty list of service names (or all)', 1).default(() => ['all']),
+        server: serverSchema.prefault({}),
+        database: databaseSchema.prefault({}),
+        bus: busSchema.prefault({}),
+        logging: loggingSchema.prefault({}),
+        risk: riskSchema.prefault({}),
+        paper: paperSchema.prefault({}),
+        trading: tradingSchema.prefault({}),
+        backtest: backtestSchema.prefault({}),
+        data: dataSchema.prefault({}),
+        models: modelsSchema.prefault({}),
+        secrets: secretsSchema.prefault({}),
+      },
+      { error: 'a mapping of settings' },
+    )
+    .superRefine((config, ctx) => {
+      const venue = config.trading.venue;
+      if (venue === 'paper') return;
+      // Both problems name trading.venue with its value and source, as requireOrdered does for its pair.
+      const related = { relatedPath: 'trading.venue', relatedValue: venue };
+      if (config.trading.live !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trading', 'live'],
+          message: 'true when trading.venue is an exchange',
+          params: related,
+          input: config.trading.live,
+        });
+      }
+      if (config.trading.capital === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trading', 'capital'],
+          message: `an amount > 0 of ${config.paper.quoteCurrency} to trade with when trading.venue is an exchange`,
+          params: related,
+          input: config.trading.capital,
+        });
+      }
+      // Marks, pre-trade risk and strategies must follow the prices of the venue the orders go to.
+      if (config.data.liveSource !== venue) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', 'liveSource'],
+          message: 'the same exchange as trading.venue',
+          params: related,
+          input: config.data.liveSource,
+        });
+      }
+      // The engine's clock runs at data.liveSpeed: real orders must carry real time (and DAY orders end on it).
+      if (config.data.liveSpeed !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', 'liveSpeed'],
+          message: '1 (real time) when trading.venue is an exchange',
+          params: related,
+          input: config.data.liveSpeed,
+        });
+      }
+    });
 }
 
 let schema: ReturnType<typeof buildPlatformConfigSchema> | undefined;
