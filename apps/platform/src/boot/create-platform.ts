@@ -1,5 +1,6 @@
 import {
   childLogger,
+  ConfigError,
   createMetricsRegistry,
   ServiceRegistry,
   type Interval,
@@ -11,6 +12,7 @@ import {
 } from '@rrr/core';
 import {
   createApiIntegrationService,
+  credentialEnv,
   type ApiIntegrationConfigInput,
   type ApiIntegrationService,
 } from '@rrr/api-integration';
@@ -20,7 +22,12 @@ import { createMonitoringService } from '@rrr/monitoring';
 import { createNeuralNetworkService, ModelRegistry } from '@rrr/neural-network';
 import { createQuantumOptimizationService, type QuantumOptimizationService } from '@rrr/quantum-optimization';
 import { createRiskManagementService, type RiskManagementService } from '@rrr/risk-management';
-import { createTradingEngineService, SmaCrossStrategy, type TradingEngineService } from '@rrr/trading-engine';
+import {
+  CcxtLiveAdapter,
+  createTradingEngineService,
+  SmaCrossStrategy,
+  type TradingEngineService,
+} from '@rrr/trading-engine';
 import { createApiServer } from '../api/create-api-server';
 import { createApiService, type ApiService } from '../api/api-service';
 import { ApiKeyStore, type ApiSecurityOverrides } from '../security';
@@ -65,6 +72,14 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
   const marketClock = acceleratedClock(config.data.liveSpeed);
   // The exchange the live pairs' data comes from (public trades and candles through api-integration), if not synthetic.
   const liveExchange = config.data.liveSource === 'synthetic' ? undefined : config.data.liveSource;
+  // The exchange the engine's orders go to (real orders: the config demands trading.live and this exchange's prices
+  // as the live source); undefined: the paper exchange.
+  const liveVenue = config.trading.venue === 'paper' ? undefined : config.trading.venue;
+  const requiredExchanges = [...new Set([liveExchange, liveVenue])].filter((id) => id !== undefined);
+  // The account's starting cash, one figure for the engine's ledger and for the equity risk measures its limits
+  // against: the paper account's, or the share of the exchange account the engine may trade (the config requires
+  // trading.capital with an exchange venue).
+  const initialCash = liveVenue === undefined ? config.paper.initialCash : tradingCapital(config);
   let eventBus: EventBusService | undefined;
   // Only the services config `services` names (plus database and event bus) run in this process.
   const registry = new SelectiveServiceRegistry(config.services, {
@@ -118,10 +133,10 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           logger: childLogger(logger, 'api-integration'),
         },
         // Credentials come from the secrets section, which loadConfig fills from the environment only; the live
-        // source's exchange is connected for its public data even without them.
+        // source's exchange is connected for its public data even without them, the venue for the engine's orders.
         {
           ...options.apiIntegration,
-          ...(liveExchange === undefined ? {} : { required: [liveExchange] }),
+          ...(requiredExchanges.length === 0 ? {} : { required: requiredExchanges }),
           secrets: config.secrets,
         },
       ),
@@ -194,7 +209,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           bus: bus(ctx),
           logger: childLogger(logger, 'risk-management'),
         },
-        { limits: config.risk, symbols: config.data.symbols, initialCash: config.paper.initialCash },
+        { limits: config.risk, symbols: config.data.symbols, initialCash },
       ),
     ['database', 'event-bus'],
   );
@@ -217,8 +232,29 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           strategies: [new SmaCrossStrategy({ fast: 20, slow: 50, symbols: liveSymbols })],
           // A failed write stops the engine; the registry's restart rebuilds it from the database.
           onFailure: (error) => ctx.reportFailure(error),
+          // A live venue trades through api-integration's shared client (one rate limit, breaker and probe per host),
+          // which the adapter leaves open when it stops; it checks the same credentials that client signs with, and
+          // that the account holds the capital free before the first order.
+          ...(liveVenue === undefined
+            ? {}
+            : {
+                exchange: new CcxtLiveAdapter({
+                  exchange: liveVenue,
+                  live: config.trading.live,
+                  env: credentialEnv(config.secrets),
+                  clock: marketClock,
+                  client: ctx.dependency<ApiIntegrationService>('api-integration').exchange(liveVenue),
+                  logger: childLogger(logger, 'trading-engine'),
+                }),
+              }),
         },
-        { symbols: config.data.symbols, paper: config.paper, risk: config.risk, warmUpInterval: LIVE_INTERVAL },
+        {
+          symbols: config.data.symbols,
+          paper: config.paper,
+          initialCash,
+          risk: config.risk,
+          warmUpInterval: LIVE_INTERVAL,
+        },
       );
       // The kill switch acts through this engine's OMS: risk-management cannot import the trading engine. Read at
       // each call, since a restart after a failure replaces the engine.
@@ -229,7 +265,9 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
       });
       return trading;
     },
-    ['database', 'event-bus', 'risk-management'],
+    liveVenue === undefined
+      ? ['database', 'event-bus', 'risk-management']
+      : ['database', 'event-bus', 'risk-management', 'api-integration'],
   );
   registry.register(
     'backtesting',
@@ -298,4 +336,21 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     start: () => registry.startAll(),
     stop: () => registry.stopAll(),
   };
+}
+
+/** trading.capital, which the config schema requires with an exchange venue: a config built around it stops here. */
+function tradingCapital(config: PlatformConfig): number {
+  const capital = config.trading.capital;
+  if (capital === undefined) {
+    throw new ConfigError(
+      [
+        {
+          field: 'trading.capital',
+          message: `is required when trading.venue is an exchange (${config.trading.venue})`,
+        },
+      ],
+      'configuration',
+    );
+  }
+  return capital;
 }

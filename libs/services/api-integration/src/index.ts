@@ -65,7 +65,7 @@ export type {
   ApiIntegrationService,
   ApiIntegrationServiceDeps,
 } from './service/create-api-integration-service';
-export { resolveApiIntegrationConfig } from './service/api-integration-config';
+export { credentialEnv, resolveApiIntegrationConfig } from './service/api-integration-config';
 export type {
   ApiIntegrationConfig,
   ApiIntegrationConfigInput,

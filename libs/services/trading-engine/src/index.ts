@@ -23,6 +23,7 @@ export type {
   ExchangeCapabilities,
   ExecutionEvent,
   ExecutionListener,
+  LedgerAtStart,
   VenueAck,
   VenueExecution,
 } from './exchange/exchange-adapter';

@@ -40,7 +40,7 @@ export interface RiskManagementServiceConfig {
   limits?: Partial<RiskLimits>;
   /** The tradable universe: orders for any other symbol are ORDER_INVALID (`config.data.symbols` fits). */
   symbols: readonly string[];
-  /** Cash the account started with (`config.paper.initialCash`): equity = it + P&L − fees. */
+  /** Cash the account started with (paper.initialCash, or trading.capital on a real venue): equity = it + P&L − fees. */
   initialCash: number;
   /** Least time between two points of the equity history that loss periods and VaR are measured on; default 60 s. */
   equitySampleMs?: number;

@@ -10,7 +10,7 @@ export interface BookPosition extends RiskPosition {
 }
 
 export interface RiskBookOptions {
-  /** Cash the account started with, in the account currency (config.paper.initialCash). */
+  /** Cash the account started with, in the account currency: paper.initialCash, or trading.capital on a real venue. */
   initialCash: number;
   /** Least time between two points of the equity history; default 60,000 ms (the portfolio snapshots' cadence). */
   sampleEveryMs?: number;

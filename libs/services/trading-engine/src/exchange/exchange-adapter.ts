@@ -55,6 +55,18 @@ export interface ExchangeCapabilities {
   fillsAtBarClose?: boolean;
 }
 
+/** Where the ledger handed to `ExchangeAdapter.restore` comes from. */
+export interface LedgerAtStart {
+  /** The account currency: the one the ledger's cash is counted in. */
+  currency: string;
+  /**
+   * true: the engine's store held neither a ledger nor working orders, and the ledger is its initial cash: nothing of
+   * it is spent or locked at the venue yet. false: a restart; the ledger was read back from the store (or is still
+   * the initial cash, with working orders placed before the restart locking part of it).
+   */
+  firstStart: boolean;
+}
+
 /**
  * The edge between the engine and a venue: the paper exchange in backtests and paper trading, a ccxt venue live. The
  * engine is the only caller; it registers one listener, sends orders it has already persisted, and feeds market data
@@ -72,10 +84,11 @@ export interface ExchangeAdapter {
   /** Replaces the working order's quantity / prices with the modified ones. */
   modify(order: OmsOrder): Promise<void>;
   /**
-   * After a restart: the orders the engine's store says are working at this venue, and the engine's ledger. A
-   * simulated venue re-books them; a real one reconciles them against what it reports.
+   * At each start, once `start()` has resolved: the orders the engine's store says are working at this venue, and the
+   * engine's ledger. A simulated venue re-books them; a real one reconciles them against what it reports, and may
+   * refuse (throw) a ledger the account cannot hold.
    */
-  restore(workingOrders: readonly OmsOrder[], balances: Readonly<Balances>): Promise<void>;
+  restore(workingOrders: readonly OmsOrder[], balances: Readonly<Balances>, ledger: LedgerAtStart): Promise<void>;
   onBar?(bar: Bar): void;
   onTrade?(trade: Trade): void;
   onQuote?(quote: Quote): void;

@@ -14,6 +14,7 @@ import {
   EXCHANGE_CREDENTIAL_ENV,
   readExchangeCredentials,
   type CreateExchangeClientOptions,
+  type ExchangeBalance,
   type ExchangeClient,
   type ExchangeId,
 } from '@rrr/api-integration';
@@ -23,8 +24,10 @@ import type {
   ExchangeCapabilities,
   ExecutionEvent,
   ExecutionListener,
+  LedgerAtStart,
   VenueAck,
 } from '../exchange/exchange-adapter';
+import type { TradingLogger } from '../oms/order-manager';
 import type { OmsOrder } from '../orders/oms-order';
 import type { Balances } from '../portfolio/balances';
 import { symbolParts } from '../portfolio/symbol-parts';
@@ -42,12 +45,15 @@ export interface LiveTimers {
 
 export interface CcxtLiveAdapterOptions {
   exchange: ExchangeId;
-  /** Must be exactly `true`: live trading sends real orders with real money (the CLI's `--live`). */
+  /** Must be exactly `true`: live trading sends real orders with real money (the platform's `trading.live`). */
   live: boolean;
   /** Where credentials are read from (BINANCE_API_KEY / BINANCE_SECRET, COINBASE_…); process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
   clock: Clock;
-  /** Default: createExchangeClient({ exchange, env, ...clientOptions }), closed on stop(). */
+  /**
+   * A client someone else owns (the platform passes api-integration's shared one), left open on stop(). Default: a
+   * client of the adapter's own, createExchangeClient({ exchange, env, ...clientOptions }), closed on stop().
+   */
   client?: LiveExchangeClient;
   clientOptions?: Omit<CreateExchangeClientOptions, 'exchange' | 'env'>;
   /** How often working orders are polled for fills; default 2,000 ms. */
@@ -55,6 +61,8 @@ export interface CcxtLiveAdapterOptions {
   /** Unified ccxt orders carry no commission: fees are estimated at this rate of notional; default 0.001. */
   estimatedFeeRate?: number;
   timers?: LiveTimers;
+  /** Told when a restored ledger's cash is more than the venue holds free (see restore); default: silent. */
+  logger?: Pick<TradingLogger, 'warn'>;
 }
 
 /**
@@ -66,7 +74,7 @@ export function assertLiveTradingAllowed(options: Pick<CcxtLiveAdapterOptions, '
   if (options.live !== true) {
     problems.push({
       field: 'live',
-      message: `must be true to trade on ${options.exchange} for real: confirm live trading explicitly (CLI: --live)`,
+      message: `must be true to trade on ${options.exchange} for real: confirm live trading explicitly with trading.live: true`,
       value: options.live,
     });
   }
@@ -115,6 +123,7 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
   private timer: unknown;
   private running = false;
   private polling: Promise<void> | undefined;
+  private reported: Balances | undefined;
 
   constructor(options: CcxtLiveAdapterOptions) {
     assertLiveTradingAllowed(options);
@@ -134,25 +143,37 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
     };
   }
 
+  /**
+   * The free amount of each asset the venue reported at the last start() (assets it reports none of left out):
+   * what the account could spend then, next to the engine's ledger, which holds only the engine's share of it.
+   */
+  balancesAtStart(): Balances {
+    if (this.reported === undefined) {
+      throw new ConflictError(`the balances at ${this.venue} are known once start() has asked for them`);
+    }
+    return { ...this.reported };
+  }
+
   setListener(listener: ExecutionListener): void {
     this.listener = listener;
   }
 
-  /** Checks again, then proves the credentials work (a balance request) before any order can be sent. */
+  /**
+   * Checks again, then proves the credentials work with a balance request before any order can be sent; what it
+   * reports is kept (`balancesAtStart`) for restore() to check the engine's ledger against.
+   */
   async start(): Promise<void> {
     assertLiveTradingAllowed(this.options);
     if (readExchangeCredentials(this.options.exchange, this.options.env ?? process.env) === undefined) {
       throw new ConfigError([{ field: 'credentials', message: 'are incomplete' }], `live trading on ${this.venue}`);
     }
-    await this.client.fetchBalance();
+    this.reported = spendableBalances(await this.client.fetchBalance());
     this.running = true;
     this.schedule();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.halt();
     await this.polling;
     if (this.ownsClient) await this.client.close();
   }
@@ -195,7 +216,40 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
     });
   }
 
-  async restore(workingOrders: readonly OmsOrder[], _balances: Readonly<Balances>): Promise<void> {
+  /**
+   * Tracks the engine's working orders here again, after checking that the account holds the ledger's cash. On a
+   * first start the ledger is the engine's capital, which must be free at the venue: less refuses the start
+   * (CONFIG_INVALID naming trading.capital) before any order is sent. On a restart, the engine's working buy orders
+   * lock part of the ledger's cash at the venue, which does not count it as free: less then only logs a warning.
+   */
+  async restore(
+    workingOrders: readonly OmsOrder[],
+    balances: Readonly<Balances>,
+    ledger: LedgerAtStart,
+  ): Promise<void> {
+    const cash = balances[ledger.currency] ?? 0;
+    const free = this.balancesAtStart()[ledger.currency] ?? 0;
+    if (free < cash && ledger.firstStart) {
+      // The engine does not stop a venue whose start it then abandons: no poll may outlive the refusal.
+      this.halt();
+      throw new ConfigError(
+        [
+          {
+            field: 'trading.capital',
+            message: `asks for ${cash} ${ledger.currency}, but ${this.venue} holds ${free} ${ledger.currency} free`,
+            value: cash,
+          },
+        ],
+        `live trading on ${this.venue}`,
+      );
+    }
+    if (free < cash) {
+      this.options.logger?.warn(
+        { venue: this.venue, currency: ledger.currency, free, ledgerCash: cash },
+        `${this.venue} holds less ${ledger.currency} free than the engine's ledger: its working orders should ` +
+          'lock the rest; if they do not, the account changed outside the engine',
+      );
+    }
     for (const order of workingOrders) {
       if (order.venue !== this.venue || order.exchangeOrderId === undefined) continue;
       this.tracked.set(order.id, {
@@ -213,6 +267,12 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
       const current = await this.client.fetchOrder(tracked.exchangeOrderId, tracked.order.symbol);
       this.reconcile(tracked, current);
     }
+  }
+
+  private halt(): void {
+    this.running = false;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private schedule(): void {
@@ -273,6 +333,12 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
       },
     });
   }
+}
+
+function spendableBalances(reported: Readonly<Record<string, ExchangeBalance>>): Balances {
+  const balances: Balances = {};
+  for (const [asset, balance] of Object.entries(reported)) if (balance.free !== 0) balances[asset] = balance.free;
+  return balances;
 }
 
 function toRequest(order: OmsOrder): OrderRequest {

@@ -166,7 +166,7 @@ export class OrderManager {
 
   /**
    * Rebuilds the book from the store: ledger, positions, marks, working orders and id sequences exactly as
-   * committed; re-books the venue's working orders there; then settles what a crash left half-done — an order
+   * committed (until the first fill writes one, the ledger is the initial cash); re-books the venue's working orders there; then settles what a crash left half-done — an order
    * persisted but never acknowledged is sent again (venues de-duplicate by client order id), and bracket exits whose
    * entry already ended are released or cancelled.
    */
@@ -177,6 +177,8 @@ export class OrderManager {
       Object.keys(state.balances).length > 0
         ? state.balances
         : { [this.portfolio.quoteCurrency]: this.portfolio.initialCash };
+    // Orders already working (placed before a restart, none filled yet) lock part of the cash at a real venue.
+    const firstStart = Object.keys(state.balances).length === 0 && state.workingOrders.length === 0;
     this.portfolio.restore({
       balances,
       positions: state.positions,
@@ -188,6 +190,7 @@ export class OrderManager {
     await this.exchange.restore(
       state.workingOrders.filter((o) => o.status !== 'pending-new'),
       balances,
+      { currency: this.portfolio.quoteCurrency, firstStart },
     );
     for (const order of state.workingOrders) {
       if (order.status !== 'pending-new') continue;

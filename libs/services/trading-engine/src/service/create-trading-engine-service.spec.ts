@@ -1,5 +1,6 @@
 import {
   barToRow,
+  ConfigError,
   createMetricsRegistry,
   InProcessEventBus,
   ManualClock,
@@ -9,9 +10,11 @@ import {
   type PlatformTopics,
   type RrrError,
 } from '@rrr/core';
+import { createExchangeClient, FakeBinanceServer, HttpClient, type ExchangeClient } from '@rrr/api-integration';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CcxtLiveAdapter } from '../live/ccxt-live-adapter';
 import { BuyAndHoldStrategy } from '../strategies/buy-and-hold-strategy';
 import { SmaCrossStrategy } from '../strategies/sma-cross-strategy';
 import { makeBar } from '../testing/make-bar';
@@ -285,5 +288,116 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
     expect(signals).toEqual([]);
     await liveBar(122);
     expect(signals).toEqual(['BTC-USD long 122']);
+  });
+});
+
+describe('createTradingEngineService on a live venue', () => {
+  const env = { BINANCE_API_KEY: 'service-key', BINANCE_SECRET: 'service-secret' };
+  let fake: FakeBinanceServer;
+  let http: HttpClient;
+  let client: ExchangeClient;
+  let dir: string;
+  let db: Database;
+  let bus: InProcessEventBus<PlatformTopics>;
+  let service: TradingEngineService | undefined;
+  const clock = new ManualClock(T0);
+
+  beforeEach(async () => {
+    fake = await FakeBinanceServer.start({
+      apiKey: env.BINANCE_API_KEY,
+      secret: env.BINANCE_SECRET,
+      balances: { USDT: 25_000, BTC: 0.5, ETH: 2 },
+    });
+    http = new HttpClient({ defaultRateLimit: { refillPerSecond: 10_000 }, retry: { retries: 0 } });
+    client = createExchangeClient({ exchange: 'binance', env, urls: { rest: fake.restUrl, ws: fake.wsUrl }, http });
+    dir = mkdtempSync(join(tmpdir(), 'rrr-te-service-live-'));
+    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    bus = new InProcessEventBus<PlatformTopics>({ clock });
+  });
+
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+    await bus.close();
+    await db.close();
+    await client.close();
+    await http.close();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The service as the platform builds it on trading.venue binance: the ledger opens with trading.capital. */
+  function liveService(capital: number): TradingEngineService {
+    const config = platformConfigSchema().parse({});
+    service = createTradingEngineService(
+      { db, bus, clock, exchange: new CcxtLiveAdapter({ exchange: 'binance', live: true, env, clock, client }) },
+      // paper.initialCash (100,000) is what a paper account starts with; the capital replaces it.
+      {
+        symbols: ['BTC-USDT'],
+        paper: { ...config.paper, quoteCurrency: 'USDT' },
+        risk: config.risk,
+        initialCash: capital,
+      },
+    );
+    return service;
+  }
+
+  it('opens the ledger with its capital out of the larger account, and reports what the venue holds', async () => {
+    const live = liveService(20_000);
+    expect((await live.health()).details).not.toHaveProperty('venueBalances');
+    await live.start();
+    expect(await live.health()).toMatchObject({
+      status: 'up',
+      details: { venue: 'binance', cash: 20_000, equity: 20_000, venueBalances: { USDT: 25_000, BTC: 0.5, ETH: 2 } },
+    });
+    expect(live.portfolio()).toMatchObject({ cash: 20_000, equity: 20_000, drawdown: 0 });
+    expect(live.engine.portfolio.balances()).toEqual({ USDT: 20_000 });
+  });
+
+  it('refuses to start with more capital than the venue holds free, naming trading.capital', async () => {
+    const live = liveService(30_000);
+    const refused = await live.start().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).message).toBe(
+      'invalid live trading on binance: trading.capital: asks for 30000 USDT, but binance holds 25000 USDT free',
+    );
+    expect(await live.health()).toMatchObject({ status: 'down' });
+  });
+});
+
+describe('createTradingEngineService initial cash', () => {
+  let dir: string;
+  let db: Database;
+  let bus: InProcessEventBus<PlatformTopics>;
+  let service: TradingEngineService;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rrr-te-service-cash-'));
+    db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
+    bus = new InProcessEventBus<PlatformTopics>({ clock: new ManualClock(T0) });
+  });
+
+  afterEach(async () => {
+    await service.stop();
+    await bus.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens a paper ledger with config initialCash when given, else paper.initialCash', async () => {
+    const config = platformConfigSchema().parse({});
+    const build = (extra: { initialCash?: number }) =>
+      createTradingEngineService(
+        { db, bus, clock: new ManualClock(T0) },
+        { symbols: ['BTC-USD'], paper: config.paper, ...extra },
+      );
+    service = build({ initialCash: 5_000 });
+    await service.start();
+    expect(service.portfolio()).toMatchObject({ cash: 5_000, equity: 5_000 });
+    await service.stop();
+    // No fill wrote a ledger: the next engine opens with its own initial cash, paper.initialCash by default.
+    service = build({});
+    await service.start();
+    expect(service.portfolio()).toMatchObject({ cash: 100_000, equity: 100_000 });
   });
 });

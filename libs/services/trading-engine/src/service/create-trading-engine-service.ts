@@ -21,6 +21,7 @@ import { TradingEngine, type EnginePublisher } from '../engine/trading-engine';
 import type { ExchangeAdapter } from '../exchange/exchange-adapter';
 import type { PositionSizer } from '../execution/position-sizer';
 import type { ProtectiveStopOptions } from '../execution/signal-executor';
+import { CcxtLiveAdapter } from '../live/ccxt-live-adapter';
 import type { SubmitOrderOptions, TradingLogger } from '../oms/order-manager';
 import { sequentialIds } from '../oms/sequential-ids';
 import type { OmsOrder } from '../orders/oms-order';
@@ -45,7 +46,10 @@ export interface TradingEngineServiceDeps {
   metrics?: MetricsRegistry;
   /** Pre-trade risk; default: a PreTradeRiskEngine with `config.risk` limits and the configured symbols. */
   risk?: PreTradeCheck;
-  /** Default: a PaperExchange built from `config.paper`. Live trading passes a CcxtLiveAdapter. */
+  /**
+   * Default: a PaperExchange built from `config.paper`. Live trading passes a CcxtLiveAdapter (the platform does when
+   * config `trading.venue` names an exchange), which checks the account holds the ledger's cash (`initialCash`).
+   */
   exchange?: ExchangeAdapter;
   /** Default: SqlTradingStore on `db`. */
   store?: TradingStore;
@@ -63,6 +67,12 @@ export interface TradingEngineServiceConfig {
   symbols: readonly string[];
   /** Fees, slippage, latency, initial cash and account currency (config.paper fits). */
   paper: PlatformConfig['paper'];
+  /**
+   * The cash, in paper.quoteCurrency, the ledger opens with when the store holds none yet (a stored ledger wins);
+   * default paper.initialCash. The platform passes the same figure its risk service measures equity from:
+   * paper.initialCash on the paper venue, trading.capital on an exchange.
+   */
+  initialCash?: number;
   /** Risk limits (config.risk fits); used when deps.risk is not given. */
   risk?: Partial<RiskLimits>;
   /** Default 'through'. */
@@ -126,10 +136,11 @@ export function createTradingEngineService(
   checkServiceConfig(config);
   const clock = deps.clock ?? systemClock;
   const paper = config.paper;
+  const initialCash = config.initialCash ?? paper.initialCash;
   const paperExchange = (): PaperExchange =>
     new PaperExchange({
       clock,
-      initialBalances: { [paper.quoteCurrency]: paper.initialCash },
+      initialBalances: { [paper.quoteCurrency]: initialCash },
       fees: { makerRate: paper.makerFeeRate, takerRate: paper.takerFeeRate },
       slippage: fixedBpsSlippage(paper.slippageBps),
       latency: { minMs: paper.latencyMinMs, maxMs: paper.latencyMaxMs, seed: config.latencySeed ?? 1 },
@@ -178,7 +189,7 @@ export function createTradingEngineService(
       },
       {
         quoteCurrency: paper.quoteCurrency,
-        initialCash: paper.initialCash,
+        initialCash,
         symbols: config.symbols,
         ...(config.allowShort === undefined ? {} : { allowShort: config.allowShort }),
         ...(config.stops === undefined ? {} : { stops: config.stops }),
@@ -268,6 +279,10 @@ export function createTradingEngineService(
           equity: valuation.equity,
           cash: valuation.cash,
           lastBarTs: lastBarTs ?? null,
+          // What a real venue reported free at start, next to the ledger's cash: the engine trades only its share.
+          ...(engine.isStarted && deps.exchange instanceof CcxtLiveAdapter
+            ? { venueBalances: deps.exchange.balancesAtStart() }
+            : {}),
           ...(config.warmUpInterval === undefined ? {} : { warmedUpBars }),
           ...(failure === undefined ? {} : { error: failure.message }),
         },
