@@ -1,6 +1,7 @@
 export * from './database';
 export * from './db-tables';
 export { barFromRow, barToRow, BAR_ROW_COLUMNS, type BarRow } from './bar-row';
+export { barRangeProblems, barRangeSql, type BarRange } from './bar-range';
 export { latestBars, type LatestBarsQuery } from './latest-bars';
 export { openDatabase, isPostgresUrl, type OpenDatabaseOptions } from './open-database';
 export { SqliteDatabase, type SqliteDatabaseOptions, type SqliteCheckpointMode } from './sqlite-database';

@@ -136,7 +136,7 @@ describe.each(['sqlite', 'postgres'] as const)('latestBars (%s)', (dialect) => {
     await expect(read).rejects.toThrow(ValidationError);
     await expect(read).rejects.toThrow(
       'latest bars query: symbol: is required; interval: must be one of 1m, 5m, 15m, 1h, 4h, 1d; ' +
-        'n: must be a non-negative integer; from: must be epoch milliseconds; to: must be epoch milliseconds',
+        'from: must be epoch milliseconds; to: must be epoch milliseconds; n: must be a non-negative integer',
     );
     await expect(latestBars(db, { symbol: 'BTC-USD', interval: '1m', n: 2.5 })).rejects.toThrow(
       'latest bars query: n: must be a non-negative integer',

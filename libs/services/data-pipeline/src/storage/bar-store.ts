@@ -1,17 +1,17 @@
 import {
   barFromRow,
+  barRangeProblems,
+  barRangeSql,
   barToRow,
   BAR_ROW_COLUMNS,
-  INTERVALS,
   ValidationError,
-  isInterval,
   isUniqueViolation,
   latestBars,
   type Bar,
+  type BarRange,
   type BarRow,
   type Database,
   type DatabaseSession,
-  type FieldProblem,
   type Interval,
 } from '@rrr/core';
 import {
@@ -24,12 +24,8 @@ import {
 } from './bar-series-summary';
 
 /** One series over a time range [from, to) in epoch ms; open-ended sides read everything. */
-export interface BarQuery {
-  symbol: string;
-  interval: Interval;
-  from?: number;
-  to?: number;
-}
+/** A series and an optional [from, to) range of open times (core's BarRange). */
+export type BarQuery = BarRange;
 
 export interface BarPage {
   bars: Bar[];
@@ -57,34 +53,11 @@ const VALUE_COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const MAX_PAGE_SIZE = 10_000;
 
 function checkQuery(query: BarQuery, limit?: number): void {
-  const problems: FieldProblem[] = [];
-  if (typeof query.symbol !== 'string' || query.symbol === '')
-    problems.push({ field: 'symbol', message: 'is required', value: query.symbol });
-  if (!isInterval(query.interval))
-    problems.push({ field: 'interval', message: `must be one of ${INTERVALS.join(', ')}`, value: query.interval });
-  for (const field of ['from', 'to'] as const) {
-    const value = query[field];
-    if (value !== undefined && !Number.isSafeInteger(value))
-      problems.push({ field, message: 'must be epoch milliseconds', value });
-  }
+  const problems = barRangeProblems(query);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)) {
     problems.push({ field: 'limit', message: `must be an integer in [1, ${MAX_PAGE_SIZE}]`, value: limit });
   }
   if (problems.length > 0) throw new ValidationError('bar query', problems);
-}
-
-function rangeSql(query: BarQuery): { where: string; params: (string | number)[] } {
-  const params: (string | number)[] = [query.symbol, query.interval];
-  let where = 'symbol = ? AND interval = ?';
-  if (query.from !== undefined) {
-    where += ' AND ts >= ?';
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    where += ' AND ts < ?';
-    params.push(query.to);
-  }
-  return { where, params };
 }
 
 /**
@@ -142,7 +115,7 @@ export class BarStore {
    */
   async delete(query: BarQuery, session: DatabaseSession = this.db): Promise<number> {
     checkQuery(query);
-    const { where, params } = rangeSql(query);
+    const { where, params } = barRangeSql(query);
     return session.transaction(async (tx) => {
       await lockSeries(tx, query.symbol, query.interval);
       const { rowCount } = await tx.execute(`DELETE FROM bars WHERE ${where}`, params);
@@ -181,7 +154,7 @@ export class BarStore {
   async page(query: BarQuery & { limit?: number }): Promise<BarPage> {
     const limit = query.limit ?? 1_000;
     checkQuery(query, limit);
-    const { where, params } = rangeSql(query);
+    const { where, params } = barRangeSql(query);
     const rows = await this.db.query<BarRow>(`SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where} ORDER BY ts LIMIT ?`, [
       ...params,
       limit,
@@ -193,7 +166,7 @@ export class BarStore {
   /** A series in time order, `batchSize` bars at a time, without holding it all in memory. */
   async *stream(query: BarQuery, batchSize = 5_000): AsyncGenerator<Bar[]> {
     checkQuery(query);
-    const { where, params } = rangeSql(query);
+    const { where, params } = barRangeSql(query);
     for await (const rows of this.db.stream<BarRow>(
       `SELECT ${BAR_ROW_COLUMNS} FROM bars WHERE ${where} ORDER BY ts`,
       params,
@@ -210,7 +183,7 @@ export class BarStore {
 
   async count(query: BarQuery, session: DatabaseSession = this.db): Promise<number> {
     checkQuery(query);
-    const { where, params } = rangeSql(query);
+    const { where, params } = barRangeSql(query);
     const row = await session.queryOne<{ n: number }>(`SELECT COUNT(*) AS n FROM bars WHERE ${where}`, params);
     return Number(row?.n ?? 0);
   }
