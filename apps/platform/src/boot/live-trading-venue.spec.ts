@@ -202,23 +202,26 @@ describe('the platform trading live on an exchange', () => {
     );
   });
 
+  /** Starts a platform that must refuse to start: the error it refused with (it is stopped again). */
+  const refusedStart = async (config: ReturnType<typeof load>): Promise<unknown> => {
+    const platform = createPlatform(config, createLogger({ level: 'silent' }), platformOptions());
+    try {
+      await platform.start();
+    } catch (error) {
+      return error;
+    } finally {
+      await platform.stop();
+    }
+    throw new Error('the platform started');
+  };
+
   it('refuses to start when the venue holds less free than trading.capital, before any order can be sent', async () => {
     const orders = fake.requestsTo('/api/v3/order').length;
     // 25,000, less what the order above spent when it ran first.
     const free = fake.balance('USDT').free;
-    const platform = createPlatform(
+    const refused = await refusedStart(
       load(CREDENTIALS, { ...LIVE_TRADING, trading: { venue: 'binance', live: true, capital: 30_000 } }, 'too-much'),
-      createLogger({ level: 'silent' }),
-      platformOptions(),
     );
-    let refused: unknown;
-    try {
-      await platform.start();
-    } catch (error) {
-      refused = error;
-    } finally {
-      await platform.stop();
-    }
     expect(refused).toMatchObject({
       code: 'SERVICE_FAILED',
       message:
@@ -232,19 +235,7 @@ describe('the platform trading live on an exchange', () => {
 
   it('refuses to start without the venue’s credentials, naming each variable, before any order can be sent', async () => {
     const accountRequests = fake.requestsTo('/api/v3/account').length;
-    const platform = createPlatform(
-      load({}, LIVE_TRADING, 'no-credentials'),
-      createLogger({ level: 'silent' }),
-      platformOptions(),
-    );
-    let refused: unknown;
-    try {
-      await platform.start();
-    } catch (error) {
-      refused = error;
-    } finally {
-      await platform.stop();
-    }
+    const refused = await refusedStart(load({}, LIVE_TRADING, 'no-credentials'));
     expect(refused).toMatchObject({
       code: 'SERVICE_FAILED',
       message:
