@@ -2,6 +2,7 @@
 export {
   optimizePortfolio,
   PORTFOLIO_METHODS,
+  PORTFOLIO_QAOA_EVALUATIONS,
   type OptimizePortfolioInput,
   type PortfolioOptimization,
   type PortfolioRun,
@@ -38,7 +39,7 @@ export { defaultTemperatureRange, type TemperatureRange } from './temperature-ra
 
 // Quantum simulation
 export { Statevector, MAX_STATEVECTOR_QUBITS } from './statevector';
-export { runQaoa, prepareQaoaState, qaoaExpectation, type QaoaOptions, type QaoaResult } from './qaoa';
+export { runQaoa, prepareQaoaState, qaoaExpectation, QAOA_DEFAULTS, type QaoaOptions, type QaoaResult } from './qaoa';
 export { minimizeNelderMead, type NelderMeadOptions, type NelderMeadResult } from './nelder-mead';
 export { createRng, type Rng } from './seeded-rng';
 
@@ -93,5 +94,19 @@ export {
   type OptimizationRequest,
   type ResolvedOptimizationRequest,
 } from './service/optimization-request';
+export {
+  defaultK,
+  OPTIMIZATION_METHOD_CHOICES,
+  OPTIMIZATION_REQUEST_DEFAULTS,
+  OPTIMIZATION_REQUEST_FIELDS,
+  OPTIMIZATION_REQUEST_LIMITS,
+  type OptimizationMethodChoice,
+  type OptimizationRequestFieldSpec,
+} from './service/optimization-request-fields';
+export {
+  OPTIMIZATION_METHODS,
+  type OptimizationMethodInput,
+  type OptimizationMethodSpec,
+} from './service/optimization-method-catalog';
 export { readAlignedCloses, type AlignedCloses } from './service/read-aligned-closes';
 export { optimizationWorkerScript } from './service/optimization-worker-script';

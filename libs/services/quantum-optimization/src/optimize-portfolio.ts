@@ -10,7 +10,7 @@ import {
   type PortfolioSelectionProblem,
   type SelectionEvaluation,
 } from './portfolio-selection-qubo';
-import { runQaoa, type QaoaOptions } from './qaoa';
+import { QAOA_DEFAULTS, runQaoa, type QaoaOptions } from './qaoa';
 import { annealQubo, type AnnealOptions } from './simulated-annealing';
 import { solveExact } from './solve-exact';
 import { validatePortfolioInputs } from './validate-portfolio-inputs';
@@ -19,6 +19,16 @@ export type PortfolioMethod = 'exact' | 'qaoa' | 'anneal' | 'tempering' | 'mean-
 
 /** Every method, in the order `'all'` runs them. */
 export const PORTFOLIO_METHODS: readonly PortfolioMethod[] = ['exact', 'qaoa', 'anneal', 'tempering', 'mean-variance'];
+
+/**
+ * QAOA's circuit evaluations in optimizePortfolio: a 20-qubit evaluation takes ~0.15–0.35 s, so larger problems get a
+ * smaller budget than runQaoa's default unless the caller sets one.
+ */
+export const PORTFOLIO_QAOA_EVALUATIONS = Object.freeze({
+  standard: QAOA_DEFAULTS.maxEvaluations,
+  aboveQubits: 16,
+  reduced: 60,
+});
 
 export interface OptimizePortfolioInput {
   symbols: readonly string[];
@@ -165,7 +175,10 @@ export function optimizePortfolio(input: OptimizePortfolioInput): PortfolioOptim
       );
     } else if (method === 'qaoa') {
       const options: QaoaOptions = {
-        maxEvaluations: n > 16 ? 60 : 200,
+        maxEvaluations:
+          n > PORTFOLIO_QAOA_EVALUATIONS.aboveQubits
+            ? PORTFOLIO_QAOA_EVALUATIONS.reduced
+            : PORTFOLIO_QAOA_EVALUATIONS.standard,
         ...input.qaoa,
         seed,
         energies: table ?? undefined,

@@ -7,6 +7,9 @@ import type { Qubo } from './qubo';
 import { createRng } from './seeded-rng';
 import { Statevector } from './statevector';
 
+/** What runQaoa does when an option is left out. */
+export const QAOA_DEFAULTS = Object.freeze({ layers: 3, restarts: 4, maxEvaluations: 200, shots: 1024 });
+
 export interface QaoaOptions {
   /** Number of cost+mixer layers p. Default 3. */
   layers?: number;
@@ -95,10 +98,10 @@ export function qaoaExpectation(
  */
 export function runQaoa(qubo: Qubo, options: QaoaOptions = {}): QaoaResult {
   const started = performance.now();
-  const layers = options.layers ?? 3;
-  const restarts = options.restarts ?? 4;
-  const maxEvaluations = options.maxEvaluations ?? 200;
-  const shots = options.shots ?? 1024;
+  const layers = options.layers ?? QAOA_DEFAULTS.layers;
+  const restarts = options.restarts ?? QAOA_DEFAULTS.restarts;
+  const maxEvaluations = options.maxEvaluations ?? QAOA_DEFAULTS.maxEvaluations;
+  const shots = options.shots ?? QAOA_DEFAULTS.shots;
   const seed = options.seed ?? 1;
   const problems: FieldProblem[] = [];
   if (qubo.size > MAX_ENUMERATED_VARIABLES) {

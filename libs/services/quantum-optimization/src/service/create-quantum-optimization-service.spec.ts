@@ -115,7 +115,7 @@ describe('createQuantumOptimizationService over stored bars', () => {
     ).toEqual([
       'symbols: must name 2 to 20 assets (1 valid given)',
       'k: must be an integer from 1 to the number of symbols (1)',
-      'method: must be one of exact, qaoa, anneal, tempering, mean-variance, all',
+      'method: must be one of all, exact, qaoa, anneal, tempering, mean-variance',
       'riskAversion: must be a number >= 0',
     ]);
     expect(await problemsOf(service.submit({ symbols: ['SPX', 'NOPE'] }))).toEqual([

@@ -7,8 +7,13 @@ import {
   type FieldProblem,
   type Interval,
 } from '@rrr/core';
-import { MAX_ENUMERATED_VARIABLES } from '../energy-table';
-import { PORTFOLIO_METHODS, type PortfolioMethod } from '../optimize-portfolio';
+import {
+  defaultK,
+  OPTIMIZATION_METHOD_CHOICES,
+  OPTIMIZATION_REQUEST_DEFAULTS,
+  OPTIMIZATION_REQUEST_LIMITS,
+  type OptimizationMethodChoice,
+} from './optimization-request-fields';
 
 /** A portfolio optimisation as the API asks for it; only `symbols` is required. */
 export interface OptimizationRequest {
@@ -17,7 +22,7 @@ export interface OptimizationRequest {
   /** Assets to select; default half of them, rounded up. */
   k?: number;
   /** Default 'all'. */
-  method?: PortfolioMethod | 'all';
+  method?: OptimizationMethodChoice;
   /** λ in return − λ·variance; default 1. */
   riskAversion?: number;
   /** Seed of QAOA, annealing and tempering; default 1. */
@@ -33,7 +38,7 @@ export interface OptimizationRequest {
 export interface ResolvedOptimizationRequest {
   symbols: string[];
   k: number;
-  method: PortfolioMethod | 'all';
+  method: OptimizationMethodChoice;
   riskAversion: number;
   seed: number;
   interval: Interval;
@@ -54,7 +59,8 @@ function readTime(value: unknown, field: string, problems: FieldProblem[]): numb
 
 /**
  * Checks an optimisation request completely — every problem at once, each naming its field — without reading data.
- * At most 20 assets: exact search and QAOA enumerate 2^N states.
+ * The bounds and defaults are OPTIMIZATION_REQUEST_LIMITS and OPTIMIZATION_REQUEST_DEFAULTS, the ones the API
+ * publishes (OPTIMIZATION_REQUEST_FIELDS).
  */
 export function resolveOptimizationRequest(request: OptimizationRequest): ResolvedOptimizationRequest {
   if (request === null || typeof request !== 'object') {
@@ -79,36 +85,41 @@ export function resolveOptimizationRequest(request: OptimizationRequest): Resolv
       problems.push({ field: 'symbols', message: `lists ${symbol} twice`, value: symbol });
     else symbols.push(symbol);
   }
-  if (raw !== undefined && (symbols.length < 2 || symbols.length > MAX_ENUMERATED_VARIABLES)) {
+  const { minSymbols, maxSymbols, minK, minRiskAversion } = OPTIMIZATION_REQUEST_LIMITS;
+  if (raw !== undefined && (symbols.length < minSymbols || symbols.length > maxSymbols)) {
     problems.push({
       field: 'symbols',
-      message: `must name 2 to ${MAX_ENUMERATED_VARIABLES} assets (${symbols.length} valid given)`,
+      message: `must name ${minSymbols} to ${maxSymbols} assets (${symbols.length} valid given)`,
       value: request.symbols,
     });
   }
-  const k = request.k ?? Math.max(1, Math.ceil(symbols.length / 2));
-  if (!Number.isInteger(k) || k < 1 || (symbols.length > 0 && k > symbols.length)) {
+  const k = request.k ?? defaultK(symbols.length);
+  if (!Number.isInteger(k) || k < minK || (symbols.length > 0 && k > symbols.length)) {
     problems.push({
       field: 'k',
-      message: `must be an integer from 1 to the number of symbols (${symbols.length})`,
+      message: `must be an integer from ${minK} to the number of symbols (${symbols.length})`,
       value: request.k,
     });
   }
-  const method = request.method ?? 'all';
-  if (method !== 'all' && !PORTFOLIO_METHODS.includes(method)) {
+  const method = request.method ?? OPTIMIZATION_REQUEST_DEFAULTS.method;
+  if (!OPTIMIZATION_METHOD_CHOICES.includes(method)) {
     problems.push({
       field: 'method',
-      message: `must be one of ${[...PORTFOLIO_METHODS, 'all'].join(', ')}`,
+      message: `must be one of ${OPTIMIZATION_METHOD_CHOICES.join(', ')}`,
       value: method,
     });
   }
-  const riskAversion = request.riskAversion ?? 1;
-  if (typeof riskAversion !== 'number' || !Number.isFinite(riskAversion) || riskAversion < 0) {
-    problems.push({ field: 'riskAversion', message: 'must be a number >= 0', value: request.riskAversion });
+  const riskAversion = request.riskAversion ?? OPTIMIZATION_REQUEST_DEFAULTS.riskAversion;
+  if (typeof riskAversion !== 'number' || !Number.isFinite(riskAversion) || riskAversion < minRiskAversion) {
+    problems.push({
+      field: 'riskAversion',
+      message: `must be a number >= ${minRiskAversion}`,
+      value: request.riskAversion,
+    });
   }
-  const seed = request.seed ?? 1;
+  const seed = request.seed ?? OPTIMIZATION_REQUEST_DEFAULTS.seed;
   if (!Number.isSafeInteger(seed)) problems.push({ field: 'seed', message: 'must be an integer', value: request.seed });
-  const interval = request.interval ?? '1d';
+  const interval = request.interval ?? OPTIMIZATION_REQUEST_DEFAULTS.interval;
   if (!isInterval(interval))
     problems.push({ field: 'interval', message: `must be one of ${INTERVALS.join(', ')}`, value: interval });
   const from = readTime(request.from, 'from', problems);
