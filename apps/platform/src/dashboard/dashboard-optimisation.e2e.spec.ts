@@ -1,4 +1,9 @@
-import type { OptimizationJob, PortfolioOptimization, PortfolioRun } from '@rrr/quantum-optimization';
+import type {
+  OptimizationJob,
+  OptimizationMethodSpec,
+  PortfolioOptimization,
+  PortfolioRun,
+} from '@rrr/quantum-optimization';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -194,6 +199,29 @@ describe('portfolio optimisation from the dashboard, against the real platform i
     expect(await page.getAttribute(`${FORM} input[name="k"]`, 'placeholder')).toBe('1');
     expect(await page.getAttribute(`${FORM} input[name="riskAversion"]`, 'placeholder')).toBe('1');
     expect(await page.getAttribute(`${FORM} input[name="seed"]`, 'placeholder')).toBe('1');
+    // Methods, intervals and bounds as GET /api/v1/optimizations/methods lists them (read without a key).
+    expect(watched.requests).toContain(`${platform.platform.url()}/api/v1/optimizations/methods`);
+    const catalog = await callApi<{ items: OptimizationMethodSpec[] }>(`${platform.api}/optimizations/methods`);
+    const all = catalog.body.items.find((m) => m.id === 'all');
+    expect(await page.textContent(`${FORM} .form-hint`)).toBe(`${all?.description} — ${all?.limits}`);
+    await page.selectOption(`${FORM} select[name="method"]`, 'mean-variance');
+    expect(await page.textContent(`${FORM} .form-hint`)).toBe(
+      'continuous long-only weights maximising return − λ·variance (quadprog) — not a k-asset selection: its run is ' +
+        'reported beside the winner, not ranked; ignores k and seed',
+    );
+    expect(await texts(page, `${FORM} select[name="interval"] option`)).toEqual(['1m', '5m', '15m', '1h', '4h', '1d']);
+    expect(
+      await page.$eval(`${FORM}`, (form) =>
+        ['k', 'riskAversion', 'seed'].map((name) => {
+          const input = form.querySelector(`input[name="${name}"]`);
+          return [name, input?.getAttribute('min') ?? null, input?.getAttribute('max') ?? null];
+        }),
+      ),
+    ).toEqual([
+      ['k', '1', '20'],
+      ['riskAversion', '0', null],
+      ['seed', null, null],
+    ]);
 
     const symbols = ['AAPL', 'SPX', 'WAVE01', 'WAVE02'];
     // A high λ, so that mean-variance spreads its weight over several assets.

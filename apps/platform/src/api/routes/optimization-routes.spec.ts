@@ -1,4 +1,9 @@
-import { estimateInputsFromPrices, optimizePortfolio } from '@rrr/quantum-optimization';
+import {
+  estimateInputsFromPrices,
+  OPTIMIZATION_METHODS,
+  OPTIMIZATION_REQUEST_FIELDS,
+  optimizePortfolio,
+} from '@rrr/quantum-optimization';
 import { eventually } from '../../testing/eventually';
 import { callApi, startJobsPlatform, type JobsPlatform } from '../../testing/start-jobs-platform';
 
@@ -74,6 +79,54 @@ describe('optimization routes on the platform', () => {
     expect(row?.status).toBe('completed');
     expect(JSON.parse(row?.result ?? 'null')).toEqual(done.result);
     expect((await callApi(`${jobs.api}/optimizations?limit=0`)).status).toBe(400);
+  });
+
+  it('lists the methods and the request fields as the library declares them, and POST holds to those bounds', async () => {
+    interface MethodsBody {
+      items: { id: string; answers: string; maxAssets: number | null; reads: string[]; limits: string }[];
+      fields: { name: string; default: number | string | null; min?: number; max?: number; choices?: string[] }[];
+    }
+    const listed = await callApi<MethodsBody>(`${jobs.api}/optimizations/methods`);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual(
+      JSON.parse(JSON.stringify({ items: OPTIMIZATION_METHODS, fields: OPTIMIZATION_REQUEST_FIELDS })),
+    );
+    expect(listed.body.items.map((m) => [m.id, m.maxAssets, m.reads])).toEqual([
+      ['all', null, ['k', 'riskAversion', 'seed']],
+      ['exact', 20, ['k', 'riskAversion']],
+      ['qaoa', 20, ['k', 'riskAversion', 'seed']],
+      ['anneal', null, ['k', 'riskAversion', 'seed']],
+      ['tempering', null, ['k', 'riskAversion', 'seed']],
+      ['mean-variance', null, ['riskAversion']],
+    ]);
+    const field = (name: string) => listed.body.fields.find((f) => f.name === name);
+    expect(field('symbols')).toMatchObject({ default: null, min: 2, max: 20 });
+    expect(field('riskAversion')).toMatchObject({ default: 1, min: 0 });
+    expect(field('interval')).toMatchObject({ default: '1d', choices: ['1m', '5m', '15m', '1h', '4h', '1d'] });
+    expect(field('method')?.choices).toEqual(listed.body.items.map((m) => m.id));
+
+    // One symbol more than the published maximum, and k below its minimum: refused, each field named.
+    const symbolsMax = field('symbols')?.max ?? NaN;
+    const tooMany = Array.from({ length: symbolsMax + 1 }, (_, i) => `SYM${String(i).padStart(2, '0')}`);
+    const refusals = await Promise.all(
+      [{ symbols: tooMany }, { symbols: ['SPX', 'AAPL'], k: (field('k')?.min ?? NaN) - 1 }].map((body) =>
+        callApi<ErrorBody>(`${jobs.api}/optimizations`, { method: 'POST', key: jobs.keys.trade, body }),
+      ),
+    );
+    expect(
+      refusals.map((r) => [r.status, r.body.error.details?.problems?.map((p) => `${p.field}: ${p.message}`)]),
+    ).toEqual([
+      // symbols is a list or comma-separated text: the schema says why neither form fits.
+      [
+        400,
+        [
+          `body.symbols: must NOT have more than ${symbolsMax} items`,
+          'body.symbols: must be string',
+          'body.symbols: must match a schema in anyOf',
+        ],
+      ],
+      [400, [`body.k: must be >= ${field('k')?.min}`]],
+    ]);
   });
 
   it('cancels a job (202, then cancelled), 409s one that ended and 404s an unknown one', async () => {

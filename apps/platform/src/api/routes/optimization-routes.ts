@@ -1,6 +1,11 @@
 import { INTERVALS } from '@rrr/core';
 import {
   OPTIMIZATION_JOB_STATUSES,
+  OPTIMIZATION_METHOD_CHOICES,
+  OPTIMIZATION_METHODS,
+  OPTIMIZATION_REQUEST_DEFAULTS,
+  OPTIMIZATION_REQUEST_FIELDS,
+  OPTIMIZATION_REQUEST_LIMITS,
   PORTFOLIO_METHODS,
   type OptimizationRequest,
   type QuantumOptimizationService,
@@ -24,7 +29,8 @@ export interface OptimizationRoutesDeps {
 const TAGS = ['optimization'];
 const LIST_LIMIT = { default: 50, max: 200 };
 const idParams = idParamsSchema(100, 'the optimisation job id');
-const METHODS = [...PORTFOLIO_METHODS, 'all'];
+const LIMITS = OPTIMIZATION_REQUEST_LIMITS;
+const DEFAULTS = OPTIMIZATION_REQUEST_DEFAULTS;
 
 const bodySchema = {
   type: 'object',
@@ -33,15 +39,24 @@ const bodySchema = {
   properties: {
     symbols: {
       anyOf: [
-        { type: 'array', items: symbolSchema, minItems: 2, maxItems: 20 },
+        { type: 'array', items: symbolSchema, minItems: LIMITS.minSymbols, maxItems: LIMITS.maxSymbols },
         { type: 'string', minLength: 1, maxLength: 400, description: 'comma-separated' },
       ],
     },
-    k: { type: 'integer', minimum: 1, description: 'assets to select; default half of them, rounded up' },
-    method: { type: 'string', enum: METHODS, default: 'all' },
-    riskAversion: { type: 'number', minimum: 0, description: 'λ in return − λ·variance; default 1' },
-    seed: { type: 'integer', description: 'seed of QAOA, annealing and tempering; default 1' },
-    interval: { type: 'string', enum: [...INTERVALS], default: '1d' },
+    k: { type: 'integer', minimum: LIMITS.minK, description: 'assets to select; default half of them, rounded up' },
+    method: {
+      type: 'string',
+      enum: [...OPTIMIZATION_METHOD_CHOICES],
+      default: DEFAULTS.method,
+      description: 'see GET /api/v1/optimizations/methods',
+    },
+    riskAversion: {
+      type: 'number',
+      minimum: LIMITS.minRiskAversion,
+      description: `λ in return − λ·variance; default ${DEFAULTS.riskAversion}`,
+    },
+    seed: { type: 'integer', description: `seed of QAOA, annealing and tempering; default ${DEFAULTS.seed}` },
+    interval: { type: 'string', enum: [...INTERVALS], default: DEFAULTS.interval },
     from: { ...timeInputSchema, description: 'first bar open used; default all stored bars' },
     to: { ...timeInputSchema, description: 'last bar open used (inclusive)' },
   },
@@ -153,9 +168,74 @@ const jobSchema = {
   },
 } as const;
 
+const methodSchema = {
+  type: 'object',
+  required: ['id', 'description', 'answers', 'maxAssets', 'reads', 'limits'],
+  properties: {
+    id: { type: 'string', enum: [...OPTIMIZATION_METHOD_CHOICES], description: 'what the request’s `method` takes' },
+    description: { type: 'string' },
+    answers: {
+      type: 'string',
+      enum: ['selection', 'weights', 'comparison'],
+      description: 'selection: k assets in equal weights; weights: continuous weights; comparison: every method',
+    },
+    maxAssets: { type: ['integer', 'null'], description: 'most symbols the method handles; null: the request’s limit' },
+    reads: {
+      type: 'array',
+      items: { type: 'string', enum: ['k', 'riskAversion', 'seed'] },
+      description: 'the request fields its answer depends on, beyond the symbols and their bars',
+    },
+    limits: { type: 'string', description: 'what it needs or where it stops' },
+  },
+} as const;
+
+const requestFieldSchema = {
+  type: 'object',
+  required: ['name', 'type', 'required', 'default', 'description'],
+  properties: {
+    name: { type: 'string', enum: OPTIMIZATION_REQUEST_FIELDS.map((f) => f.name) },
+    type: {
+      type: 'string',
+      enum: ['symbols', 'integer', 'number', 'choice', 'time'],
+      description: 'symbols: a list or comma-separated text; time: epoch ms or ISO-8601; choice: one of choices',
+    },
+    required: { type: 'boolean' },
+    default: {
+      type: ['number', 'string', 'null'],
+      description: 'null: no fixed default (k follows the symbols; from/to default to all stored bars)',
+    },
+    min: { type: 'number', description: 'inclusive; for symbols, the fewest symbols' },
+    max: { type: 'number', description: 'inclusive; for symbols, the most symbols' },
+    choices: { type: 'array', items: { type: 'string' } },
+    description: { type: 'string' },
+  },
+} as const;
+
 /** `/api/v1/optimizations`: portfolio optimisation jobs on the quantum-optimization service. */
 export function registerOptimizationRoutes(app: FastifyInstance, deps: OptimizationRoutesDeps): void {
   const { optimizations } = deps;
+
+  app.get(
+    '/api/v1/optimizations/methods',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'The methods an optimisation runs by id (what each does, reads and handles), and the request’s fields with their defaults and bounds',
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'fields'],
+            properties: {
+              items: { type: 'array', items: methodSchema },
+              fields: { type: 'array', items: requestFieldSchema, description: 'the fields POST takes' },
+            },
+          },
+        },
+      },
+    },
+    async () => ({ items: OPTIMIZATION_METHODS, fields: OPTIMIZATION_REQUEST_FIELDS }),
+  );
 
   app.post<{ Body: OptimizationRequest }>(
     '/api/v1/optimizations',

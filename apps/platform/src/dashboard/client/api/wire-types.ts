@@ -21,6 +21,8 @@ import type { BacktestJobProgress, BacktestJobStatus, StrategyParameterSpec } fr
 import type {
   OptimizationJob,
   OptimizationJobStatus,
+  OptimizationMethodSpec,
+  OptimizationRequestFieldSpec,
   PortfolioHolding,
   PortfolioMethod,
   PortfolioOptimization,
@@ -214,3 +216,15 @@ export interface BacktestSubmitted {
 
 /** `GET /api/v1/backtests/:id/progress`: the service's job progress as the route sends it. */
 export type BacktestProgress = BacktestJobProgress;
+
+// `GET /api/v1/optimizations/methods` describes each method and each field of `POST /api/v1/optimizations`.
+export type { OptimizationMethodSpec, OptimizationRequestFieldSpec };
+
+/**
+ * `GET /api/v1/optimizations/methods`: the methods `POST /api/v1/optimizations` runs by id (`all` first) and the
+ * fields it takes with their defaults and bounds, as the quantum-optimization library declares them.
+ */
+export interface OptimizationMethodCatalog {
+  items: OptimizationMethodSpec[];
+  fields: OptimizationRequestFieldSpec[];
+}

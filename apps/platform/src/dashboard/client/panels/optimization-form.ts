@@ -1,28 +1,26 @@
 import type { ApiClient } from '../api/api-client';
 import { ApiError, type FieldProblem } from '../api/api-error';
 import type { SessionApiKey } from '../api/session-api-key';
-import type { Interval, ItemList, OptimizationJob, SymbolListing } from '../api/wire-types';
+import type {
+  ItemList,
+  OptimizationJob,
+  OptimizationMethodCatalog,
+  OptimizationMethodSpec,
+  OptimizationRequestFieldSpec,
+  SymbolListing,
+} from '../api/wire-types';
 import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h } from '../ui/dom';
 import { showFieldProblems } from '../ui/field-problems';
 import { formatDate, formatNumber } from '../ui/format';
 import { namedSymbols } from './optimization-figures';
 import { OptimizationJobProgress } from './optimization-job-progress';
-import { DEFAULT_OPTIMIZATION_METHOD, OPTIMIZATION_METHODS } from './optimization-methods';
 
 const OPTIMIZATIONS_PATH = '/api/v1/optimizations';
+const METHODS_PATH = '/api/v1/optimizations/methods';
 const SYMBOLS_PATH = '/api/v1/symbols';
-/** The bar intervals the platform stores (core's INTERVALS, a value the browser bundle does not import). */
-const INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const satisfies readonly Interval[];
-// Compiles only while every interval of core is listed above.
-const everyIntervalListed: [Exclude<Interval, (typeof INTERVALS)[number]>] extends [never] ? true : never = true;
-void everyIntervalListed;
-const DEFAULT_INTERVAL: Interval = '1d';
 /** The daily series the platform bundles: chosen to start with when they are stored. */
 const SUGGESTED_SYMBOLS = ['SPX', 'AAPL'];
-/** The request's defaults for λ and the seed. */
-const DEFAULT_RISK_AVERSION = 1;
-const DEFAULT_SEED = 1;
 /** Jobs shown at once: older ones have ended and are in the runs list. */
 const SHOWN_JOBS = 5;
 
@@ -45,14 +43,33 @@ function seriesTitle(series: SymbolListing['intervals'][number]): string {
   return `${formatNumber(series.bars)} ${series.interval} bars, ${formatDate(series.firstTs)} … ${formatDate(series.lastTs)}`;
 }
 
+/** The inputs a method may leave unread (GET /api/v1/optimizations/methods lists the ones each reads). */
+const METHOD_INPUTS = ['k', 'riskAversion', 'seed'] as const;
+
+/** `exact: … — at most 20 assets (…); ignores seed`: what a method does, where it stops and what it does not read. */
+function methodHint(method: OptimizationMethodSpec): string {
+  const ignored = METHOD_INPUTS.filter((input) => !method.reads.includes(input));
+  return `${method.description} — ${method.limits}${ignored.length > 0 ? `; ignores ${ignored.join(' and ')}` : ''}`;
+}
+
+/** A number input's bounds, greyed default and title as the route publishes its field. */
+function describeInput(input: HTMLInputElement, spec: OptimizationRequestFieldSpec | undefined): void {
+  if (spec === undefined) return;
+  if (spec.min !== undefined) input.min = String(spec.min);
+  if (spec.max !== undefined) input.max = String(spec.max);
+  if (spec.default !== null) input.placeholder = String(spec.default);
+  input.title = spec.default === null ? spec.description : `${spec.description}; empty: ${spec.default}`;
+}
+
 /**
  * "New optimisation": the symbols with bars stored at the chosen interval (`GET /api/v1/symbols`, one checkbox each,
- * SPX and AAPL ticked to start with), k, method, λ (risk aversion), seed, interval and from / to — empty fields take
- * the route's defaults, shown greyed (k: half the ticked symbols, rounded up). Run sends `POST /api/v1/optimizations`
- * with the entered API key; without a key, or with one below trade scope, it is disabled and a note under the form
- * says why. A refusal is listed under the form problem by problem with the field the API named, and the fields it
- * names are marked; an accepted job is watched (OptimizationJobProgress) until it ends, then `onEnd` gets it. The
- * form's `data-state` is idle, submitting, refused or submitted.
+ * SPX and AAPL ticked to start with), k, method, λ (risk aversion), seed, interval and from / to. The methods, the
+ * intervals, each field's bounds and the defaults empty fields take (shown greyed; k: half the ticked symbols, rounded
+ * up) come from `GET /api/v1/optimizations/methods`, the definitions the service checks requests against. Run sends
+ * `POST /api/v1/optimizations` with the entered API key; without a key, or with one below trade scope, it is disabled
+ * and a note under the form says why. A refusal is listed under the form problem by problem with the field the API
+ * named, and the fields it names are marked; an accepted job is watched (OptimizationJobProgress) until it ends, then
+ * `onEnd` gets it. The form's `data-state` is idle, submitting, refused or submitted.
  */
 export class OptimizationForm {
   readonly element: HTMLFormElement;
@@ -71,6 +88,8 @@ export class OptimizationForm {
   private readonly jobs: HTMLElement;
   /** The stored series, as the server lists them; undefined until read. */
   private listings: readonly SymbolListing[] | undefined;
+  /** The methods and request fields, as the server lists them; undefined until read. */
+  private catalog: OptimizationMethodCatalog | undefined;
   /** Ticked symbols, kept across interval changes (a symbol hidden for lack of bars stays ticked for later). */
   private readonly ticked = new Set<string>();
   private submitting = false;
@@ -81,39 +100,12 @@ export class OptimizationForm {
     private readonly onEnd: (job: OptimizationJob) => void,
   ) {
     this.symbols = h('fieldset', { class: 'symbol-choices', name: 'symbols' }, h('legend', {}, 'Symbols'));
-    this.k = h('input', {
-      type: 'number',
-      name: 'k',
-      class: 'param',
-      min: 1,
-      step: 1,
-      title: 'assets to select; empty: half of the symbols, rounded up',
-    });
-    this.method = h(
-      'select',
-      { name: 'method' },
-      ...OPTIMIZATION_METHODS.map((m) => h('option', { value: m.name, title: m.description }, m.name)),
-    );
-    this.method.value = DEFAULT_OPTIMIZATION_METHOD;
-    this.riskAversion = h('input', {
-      type: 'number',
-      name: 'riskAversion',
-      class: 'param',
-      min: 0,
-      step: 'any',
-      placeholder: String(DEFAULT_RISK_AVERSION),
-      title: `λ in return − λ·variance; empty: ${DEFAULT_RISK_AVERSION}`,
-    });
-    this.seed = h('input', {
-      type: 'number',
-      name: 'seed',
-      class: 'param',
-      step: 1,
-      placeholder: String(DEFAULT_SEED),
-      title: `seed of QAOA, annealing and tempering; empty: ${DEFAULT_SEED}`,
-    });
-    this.interval = h('select', { name: 'interval' }, ...INTERVALS.map((i) => h('option', { value: i }, i)));
-    this.interval.value = DEFAULT_INTERVAL;
+    // Options, bounds, defaults and titles arrive with the catalog (applyCatalog).
+    this.k = h('input', { type: 'number', name: 'k', class: 'param', step: 1 });
+    this.method = h('select', { name: 'method' });
+    this.riskAversion = h('input', { type: 'number', name: 'riskAversion', class: 'param', step: 'any' });
+    this.seed = h('input', { type: 'number', name: 'seed', class: 'param', step: 1 });
+    this.interval = h('select', { name: 'interval' });
     this.from = h('input', { type: 'date', name: 'from', title: 'first bar used; empty: all stored bars' });
     this.to = h('input', { type: 'date', name: 'to', title: 'last day used, included; empty: all stored bars' });
     this.hint = h('p', { class: 'form-hint' });
@@ -158,22 +150,46 @@ export class OptimizationForm {
     this.updateRun();
   }
 
-  /** Reads the stored series: the symbols the form offers. */
+  /** Reads the methods and request fields, and the stored series (the symbols the form offers); says what failed. */
   async load(): Promise<void> {
-    try {
-      this.listings = (await this.api.get<ItemList<SymbolListing>>(SYMBOLS_PATH)).items;
-    } catch (error) {
-      this.showProblems([{ field: '', message: (error as Error).message }]);
-      return;
+    const [catalog, listings] = await Promise.allSettled([
+      this.api.get<OptimizationMethodCatalog>(METHODS_PATH),
+      this.api.get<ItemList<SymbolListing>>(SYMBOLS_PATH),
+    ]);
+    const failures = [catalog, listings].flatMap((read) =>
+      read.status === 'rejected' ? [{ field: '', message: (read.reason as Error).message }] : [],
+    );
+    if (failures.length > 0) this.showProblems(failures);
+    // The catalog first: the symbols offered are those with bars at its default interval.
+    if (catalog.status === 'fulfilled') this.applyCatalog(catalog.value);
+    if (listings.status === 'fulfilled') {
+      this.listings = listings.value.items;
+      const stored = new Set(this.listings.map((l) => l.symbol));
+      for (const symbol of SUGGESTED_SYMBOLS) if (stored.has(symbol)) this.ticked.add(symbol);
     }
-    const stored = new Set(this.listings.map((l) => l.symbol));
-    for (const symbol of SUGGESTED_SYMBOLS) if (stored.has(symbol)) this.ticked.add(symbol);
     this.showSymbols();
     this.updateRun();
   }
 
+  /** Offers the catalog's methods and intervals, selects their defaults and gives each input its bounds and default. */
+  private applyCatalog(catalog: OptimizationMethodCatalog): void {
+    this.catalog = catalog;
+    const field = (name: OptimizationRequestFieldSpec['name']) => catalog.fields.find((f) => f.name === name);
+    this.method.replaceChildren(...catalog.items.map((m) => h('option', { value: m.id, title: methodHint(m) }, m.id)));
+    const defaultMethod = field('method')?.default;
+    if (typeof defaultMethod === 'string') this.method.value = defaultMethod;
+    const interval = field('interval');
+    this.interval.replaceChildren(...(interval?.choices ?? []).map((i) => h('option', { value: i }, i)));
+    if (typeof interval?.default === 'string') this.interval.value = interval.default;
+    describeInput(this.k, field('k'));
+    describeInput(this.riskAversion, field('riskAversion'));
+    describeInput(this.seed, field('seed'));
+    this.showMethod();
+  }
+
   private showMethod(): void {
-    this.hint.textContent = OPTIMIZATION_METHODS.find((m) => m.name === this.method.value)?.description ?? '';
+    const method = this.catalog?.items.find((m) => m.id === this.method.value);
+    this.hint.textContent = method === undefined ? '' : methodHint(method);
   }
 
   /** One checkbox per symbol with bars at the chosen interval, alphabetically. */
@@ -214,7 +230,7 @@ export class OptimizationForm {
       .map((box) => box.value);
   }
 
-  /** k's placeholder is the route's default for the ticked symbols: half of them, rounded up. */
+  /** k's placeholder is the route's default for the ticked symbols: half of them, rounded up (its k field says so). */
   private showDefaultK(): void {
     const count = this.chosenSymbols().length;
     this.k.placeholder = count === 0 ? '' : String(Math.max(1, Math.ceil(count / 2)));
@@ -225,6 +241,7 @@ export class OptimizationForm {
       this.run,
       [
         keyScopeProblem(this.apiKey.scope, 'trade', 'starting an optimisation'),
+        this.catalog === undefined && 'the optimisation methods have not been read from the server yet',
         this.listings === undefined && 'the stored symbols have not been read from the server yet',
         this.submitting && 'the optimisation request is on its way',
       ],
