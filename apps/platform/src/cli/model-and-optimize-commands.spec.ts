@@ -57,10 +57,34 @@ describe('rrr model and rrr optimize on the bundled data', () => {
     expect(result.out).toMatch(/won|winner|best/i);
   }, 30_000);
 
+  it('estimates the returns from the bars of --from … --to only', async () => {
+    const args = ['optimize', 'portfolio', '--symbols', 'SPX,AAPL', '--method', 'mean-variance'];
+    // Over all the bundled history AAPL wins outright; over 2016 alone SPX does (AAPL fell in the first half).
+    const whole = await cli(...args);
+    const year = await cli(...args, '--from', '2016-01-01', '--to', '2016-12-31');
+    expect([whole.code, year.code]).toEqual([0, 0]);
+    expect(whole.out).toMatch(/^mean-variance .* AAPL 100\.00%$/m);
+    expect(year.out).toMatch(/^mean-variance .* SPX 100\.00%$/m);
+  }, 30_000);
+
   it('names a symbol without data and an impossible k', async () => {
     const result = await cli('optimize', 'portfolio', '--symbols', 'SPX,DOGE-USD', '--k', '3');
     expect(result.code).toBe(1);
-    expect(result.err).toContain('--k: must be an integer from 1 to 2');
+    expect(result.err).toContain('--k: must be an integer from 1 to the number of symbols (2)');
+    // The API's own request check, every problem at once, each named by its flag.
+    const refused = await cli(
+      'optimize',
+      'portfolio',
+      '--symbols',
+      'SPX,AAPL',
+      '--risk-aversion',
+      '-1',
+      '--from',
+      '2019-13-01',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--risk-aversion: must be a number >= 0');
+    expect(refused.err).toContain('--from: must be epoch milliseconds or an ISO-8601 date or date-time');
     const missing = await cli('optimize', 'portfolio', '--symbols', 'SPX,DOGE-USD');
     expect(missing.err).toContain(
       '--symbols: DOGE-USD has no 1d bars stored: load some first, e.g. `rrr data backfill --source synthetic --symbol DOGE-USD',
