@@ -368,6 +368,38 @@ describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
     await second.adapter.stop();
   });
 
+  it('says so when a poll of the working orders fails, and polls again at the next interval', async () => {
+    const started = await startOms(20_000);
+    await started.oms.onBar(makeBar('BTC-USDT', T0 - 60_000, { open: 60_000 }));
+    await started.oms.submitOrder({
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      price: 50_000,
+      quantity: 0.12,
+      timeInForce: 'GTC',
+    });
+    await started.oms.flush();
+    fake.injectFaults(
+      [{ status: 503, body: { code: -1001, msg: 'Internal error; unable to process your request.' } }],
+      '/api/v3/order',
+    );
+    const polls = fake.requestsTo('/api/v3/order').filter((r) => r.method === 'GET').length;
+    started.timers.fire();
+    await waitUntil(() => started.warnings.length === 1, 'the warning of the failed poll');
+    expect(started.warnings[0][1]).toBe('could not poll working orders at binance');
+    expect(started.warnings[0][0]).toMatchObject({ venue: 'binance' });
+    // The next poll is scheduled, and reaches the venue again.
+    await waitUntil(() => started.timers.pending === 1, 'the next poll');
+    started.timers.fire();
+    await waitUntil(
+      () => fake.requestsTo('/api/v3/order').filter((r) => r.method === 'GET').length === polls + 2,
+      'the second poll',
+    );
+    expect(started.warnings).toHaveLength(1);
+    await started.adapter.stop();
+  });
+
   it('leaves open a client it was given: a stream another consumer holds on it still delivers after stop()', async () => {
     const { adapter } = await startOms(20_000);
     // The platform's live feed reads trades through the same shared client.
@@ -381,22 +413,29 @@ describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
   });
 });
 
-/** Timers that never fire on their own: the spec reads how many polls are scheduled. */
+/** Timers that never fire on their own: the spec reads how many polls are scheduled, and fires them by hand. */
 class PendingTimers implements LiveTimers {
-  private readonly handles = new Set<number>();
+  private readonly handles = new Map<number, () => void>();
   private next = 0;
 
   get pending(): number {
     return this.handles.size;
   }
 
-  setTimeout(): unknown {
+  setTimeout(callback: () => void): unknown {
     this.next += 1;
-    this.handles.add(this.next);
+    this.handles.set(this.next, callback);
     return this.next;
   }
 
   clearTimeout(handle: unknown): void {
     this.handles.delete(handle as number);
+  }
+
+  /** Runs the callbacks scheduled so far (those they schedule wait for the next call). */
+  fire(): void {
+    const due = [...this.handles];
+    this.handles.clear();
+    for (const [, callback] of due) callback();
   }
 }

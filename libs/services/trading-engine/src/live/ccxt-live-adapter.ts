@@ -278,8 +278,14 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
   private schedule(): void {
     if (!this.running) return;
     this.timer = this.timers.setTimeout(() => {
+      // A failed poll is tried again at the next interval; said, since fills go unseen meanwhile.
       this.polling = this.pollNow()
-        .catch(() => undefined)
+        .catch((error: unknown) =>
+          this.options.logger?.warn(
+            { venue: this.venue, err: error },
+            `could not poll working orders at ${this.venue}`,
+          ),
+        )
         .finally(() => this.schedule());
     }, this.options.pollIntervalMs ?? 2_000);
   }
