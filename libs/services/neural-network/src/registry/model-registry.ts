@@ -63,6 +63,16 @@ export interface RegisterModelInput {
   activate?: boolean;
 }
 
+/** What identifies a served model: its row, its id and the series it predicts. */
+export interface ActiveModelRef {
+  id: number;
+  /** `name@version`. */
+  modelId: string;
+  symbol: string;
+  interval: string;
+  horizonMs: number;
+}
+
 export interface ModelListFilter {
   name?: string;
   symbol?: string;
@@ -88,7 +98,9 @@ interface MlModelRow {
   created_at: number;
 }
 
-const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** A registry name: 1-63 of a-z, 0-9, ".", "_", "-", starting with a letter or digit (it names a folder). */
+export const MODEL_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export const MODEL_NAME_EXPECTATION = 'must be 1-63 of a-z, 0-9, ".", "_", "-", starting with a letter or digit';
 
 function parseJson<T>(text: unknown, fallback: T): T {
   if (typeof text !== 'string') return (text as T) ?? fallback;
@@ -162,14 +174,8 @@ export class ModelRegistry {
    * asked), all in one transaction: a failed insert removes the files it wrote.
    */
   async register(input: RegisterModelInput): Promise<RegisteredModel> {
-    if (!NAME_PATTERN.test(input.name)) {
-      throw new ValidationError('model', [
-        {
-          field: 'name',
-          message: 'must be 1-63 of a-z, 0-9, ".", "_", "-", starting with a letter or digit',
-          value: input.name,
-        },
-      ]);
+    if (!MODEL_NAME_PATTERN.test(input.name)) {
+      throw new ValidationError('model', [{ field: 'name', message: MODEL_NAME_EXPECTATION, value: input.name }]);
     }
     const { model } = input;
     const meta = model.metadata;
@@ -251,6 +257,23 @@ export class ModelRegistry {
     }
     const sql = `SELECT ${COLUMNS} FROM ml_models${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY name, version`;
     return (await this.db.query<MlModelRow>(sql, params)).map(decode);
+  }
+
+  /**
+   * The active versions, one per symbol/interval/horizon, without their JSON columns: the live service compares them
+   * with what it serves at every check, so the read stays as small as the set it describes.
+   */
+  async activeModels(): Promise<ActiveModelRef[]> {
+    const rows = await this.db.query<
+      Pick<MlModelRow, 'id' | 'name' | 'version' | 'symbol' | 'interval' | 'horizon_ms'>
+    >(`SELECT id, name, version, symbol, interval, horizon_ms FROM ml_models WHERE status = 'active' ORDER BY id`);
+    return rows.map((row) => ({
+      id: Number(row.id),
+      modelId: `${row.name}@${row.version}`,
+      symbol: row.symbol ?? '',
+      interval: row.interval ?? '',
+      horizonMs: row.horizon_ms ?? 0,
+    }));
   }
 
   /** `name@version`, or `name` for its latest version. */
