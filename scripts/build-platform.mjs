@@ -57,6 +57,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     'libs/services/backtesting/src/sweep/sweep-worker.ts',
     'libs/services/quantum-optimization/src/service/optimization-worker.ts',
     'libs/services/data-pipeline/src/ingest/import-worker.ts',
+    'libs/services/neural-network/src/training/training-worker.ts',
   ]) {
     const name = worker.replace(/^.*\//, '').replace(/\.ts$/, '.js');
     console.log(`built ${await bundle(worker, `dist/apps/platform/workers/${name}`)}`);

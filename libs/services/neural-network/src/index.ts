@@ -64,7 +64,13 @@ export {
   type EpochReport,
   type SavedModelFiles,
 } from './models/predictor';
-export { createPredictor, loadPredictor, type PredictorSpec, type LoadedPredictor } from './models/create-predictor';
+export {
+  createPredictor,
+  loadPredictor,
+  checkPredictorHyperparameters,
+  type PredictorSpec,
+  type LoadedPredictor,
+} from './models/create-predictor';
 export {
   LOGISTIC_REGRESSION_DEFAULTS,
   type LogisticRegressionHyperparameters,
@@ -103,8 +109,10 @@ export {
   MODEL_STATUSES,
   parseModelRef,
   defaultModelName,
+  MODEL_NAME_PATTERN,
   type ModelStatus,
   type RegisteredModel,
+  type ActiveModelRef,
   type ModelRegistryDeps,
   type RegisterModelInput,
   type ModelListFilter,
@@ -120,6 +128,20 @@ export {
   type TrainModelResult,
 } from './training/train-model';
 export { evaluateModel, type EvaluateModelRequest } from './training/evaluate-model';
+export {
+  createModelTrainingJobs,
+  MIN_TRAINING_BARS,
+  type ModelTrainingJobs,
+  type ModelTrainingJobsDeps,
+  type ModelTrainingJobsConfig,
+} from './training/model-training-jobs';
+export {
+  resolveTrainingJobRequest,
+  TRAINING_REQUEST_FIELDS,
+  type TrainingJobRequest,
+} from './training/training-job-request';
+export type { TrainingJob, TrainingJobProgress, TrainingJobResult } from './training/training-job';
+export type { TrainingDatabaseOptions } from './training/training-worker-protocol';
 export { listModels } from './training/list-models';
 export type { TrainingProgress, TrainingProgressCallback, TrainingStage } from './training/training-progress';
 export {
@@ -150,5 +172,6 @@ export {
   type NeuralNetworkServiceDeps,
   type NeuralNetworkServiceConfig,
   type LoadedModelInfo,
+  type ActiveModelsSync,
 } from './live/neural-network-service';
 export { StreamingInference } from './live/streaming-inference';

@@ -75,6 +75,36 @@ function buildPredictor(kind: PredictorKind, inputSize: number, hyperparameters:
   }
 }
 
+/**
+ * Checks `hyperparameters` for `kind` as createPredictor would (one ValidationError listing every wrong or unknown
+ * key), without building anything: for a request that is queued now and trained elsewhere later.
+ */
+export function checkPredictorHyperparameters(kind: PredictorKind, hyperparameters: unknown): void {
+  switch (kind) {
+    case 'logistic':
+      resolveLogisticRegressionHyperparameters(hyperparameters);
+      return;
+    case 'mlp':
+      resolveMlpHyperparameters(hyperparameters);
+      return;
+    case 'lstm':
+      resolveLstmHyperparameters(hyperparameters);
+      return;
+    case 'ensemble': {
+      const problems: FieldProblem[] = [];
+      resolveEnsembleMembers(hyperparameters).forEach((member, i) => {
+        try {
+          checkPredictorHyperparameters(member.kind, member.hyperparameters);
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          problems.push(...err.problems.map((p) => ({ ...p, field: `members[${i}].hyperparameters.${p.field}` })));
+        }
+      });
+      if (problems.length > 0) throw new ValidationError('ensemble hyperparameters', problems);
+    }
+  }
+}
+
 function needsTf(kind: PredictorKind, hyperparameters: unknown): boolean {
   if (kind === 'ensemble') {
     const members =
