@@ -19,7 +19,7 @@ import {
 import { createBacktestingService, type BacktestingService } from '@rrr/backtesting';
 import { createDataPipelineService, type LiveFeedConfig } from '@rrr/data-pipeline';
 import { createMonitoringService } from '@rrr/monitoring';
-import { createNeuralNetworkService, ModelRegistry } from '@rrr/neural-network';
+import { createNeuralNetworkService, ModelRegistry, type NeuralNetworkService } from '@rrr/neural-network';
 import { createQuantumOptimizationService, type QuantumOptimizationService } from '@rrr/quantum-optimization';
 import { createRiskManagementService, type RiskManagementService } from '@rrr/risk-management';
 import {
@@ -195,8 +195,10 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           metrics,
           logger: childLogger(logger, 'neural-network'),
         },
-        // Serves every active model (`rrr model train` activates the new version): predictions and signals per bar.
-        { modelsDir: config.models.dir },
+        // Serves every active model, following ml_models as models are activated, replaced or retired (by the API's
+        // training jobs, `rrr model train` or another process): predictions and signals per bar. Training jobs run on
+        // worker threads, each with its own connection to this database.
+        { modelsDir: config.models.dir, training: { database: config.database } },
       ),
     ['database', 'event-bus'],
   );
@@ -308,10 +310,10 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
           db: db(ctx),
           backtesting: ifRunning<BacktestingService>(ctx, 'backtesting'),
           optimizations: ifRunning<QuantumOptimizationService>(ctx, 'quantum-optimization'),
-          models: new ModelRegistry({
-            db: db(ctx),
-            modelsDir: config.models.dir,
-          }),
+          models: {
+            registry: new ModelRegistry({ db: db(ctx), modelsDir: config.models.dir }),
+            training: ifRunning<NeuralNetworkService>(ctx, 'neural-network')?.training,
+          },
           services: { registry, self: 'api' },
           security: { corsOrigins: config.server.corsOrigins, ...options.api?.security },
           ws: options.api?.ws,
@@ -324,7 +326,13 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
     [
       'database',
       'event-bus',
-      ...registry.present(['trading-engine', 'risk-management', 'backtesting', 'quantum-optimization']),
+      ...registry.present([
+        'trading-engine',
+        'risk-management',
+        'backtesting',
+        'quantum-optimization',
+        'neural-network',
+      ]),
     ],
   );
   registry.checkSelection(config.services);

@@ -1,11 +1,19 @@
 import { NotFoundError } from '@rrr/core';
-import { MODEL_STATUSES, type ModelRegistry, type RegisteredModel } from '@rrr/neural-network';
+import { MODEL_STATUSES, type ModelRegistry, type ModelTrainingJobs, type RegisteredModel } from '@rrr/neural-network';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, idParamsSchema, nullable, timestampSchema } from '../api-schemas';
+import { registerModelTrainingRoutes } from './model-training-routes';
 
 export interface ModelRoutesDeps {
-  /** The ml_models registry (only its reads are used). */
-  models: Pick<ModelRegistry, 'list' | 'get'>;
+  models: {
+    /** The ml_models registry (only its reads are used). */
+    registry: Pick<ModelRegistry, 'list' | 'get'>;
+    /**
+     * The neural-network service's training jobs, when it runs in this process: `/api/v1/models/training` is served
+     * only then (see model-training-routes.ts).
+     */
+    training?: ModelTrainingJobs;
+  };
 }
 
 const TAGS = ['models'];
@@ -55,9 +63,10 @@ const summaryOf = (m: RegisteredModel) => ({
   createdAt: m.createdAt,
 });
 
-/** `/api/v1/models`: the trained predictors in ml_models. */
+/** `/api/v1/models`: the trained predictors in ml_models, and training jobs when this process runs them. */
 export function registerModelRoutes(app: FastifyInstance, deps: ModelRoutesDeps): void {
-  const { models } = deps;
+  const models = deps.models.registry;
+  if (deps.models.training !== undefined) registerModelTrainingRoutes(app, { training: deps.models.training });
 
   app.get<{ Querystring: { symbol?: string; status?: (typeof MODEL_STATUSES)[number] } }>(
     '/api/v1/models',
