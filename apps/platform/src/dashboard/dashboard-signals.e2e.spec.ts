@@ -136,9 +136,10 @@ describe('signals on the dashboard, against the real platform in Chromium', () =
 
     // No model has been trained: the predictions panel says so and how to train one for the charted pair.
     expect(await page.textContent('#predictions .empty')).toBe(
-      'No model is active for BTC-USD. Train one with ' +
+      'No model is active for BTC-USD. Train one below, or with ' +
         'npm run rrr -- model train --symbol BTC-USD --interval 1m --horizon 5m --model logistic ' +
-        '(or --model mlp, lstm, ensemble), then restart the platform (npm start): it serves the active models from start.',
+        '(or --model mlp, lstm, ensemble): the running platform serves it within seconds of its activation, no ' +
+        'restart needed.',
     );
     expect(await dataset(page, '#predictions')).toMatchObject({ rows: '0', activeModels: '0' });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-signals.png'), fullPage: true });
@@ -233,9 +234,10 @@ describe('model predictions on the dashboard, against the real platform in Chrom
     await page.selectOption('#symbol', 'ETH-USD');
     await page.waitForSelector('#predictions[data-state="ready"][data-symbol="ETH-USD"][data-rows="0"]');
     expect(await page.textContent('#predictions .empty')).toBe(
-      'No model is active for ETH-USD. Train one with ' +
+      'No model is active for ETH-USD. Train one below, or with ' +
         'npm run rrr -- model train --symbol ETH-USD --interval 1m --horizon 5m --model logistic ' +
-        '(or --model mlp, lstm, ensemble), then restart the platform (npm start): it serves the active models from start.',
+        '(or --model mlp, lstm, ensemble): the running platform serves it within seconds of its activation, no ' +
+        'restart needed.',
     );
     expect(watched.consoleErrors).toEqual([]);
     expect(pageProblems(watched)).toEqual(CLEAN_PAGE);

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const candles = new CandlesPanel(mount('candles'), api, live);
   const equity = new EquityPanel(mount('equity'), api, live);
   const signals = new SignalsPanel(mount('signals'), api, live);
-  const predictions = new PredictionsPanel(mount('predictions'), api, live);
+  const predictions = new PredictionsPanel(mount('predictions'), api, live, apiKey);
   const positions = new PositionsPanel(mount('positions'), api, live);
   const orders = new OrdersPanel(mount('orders'), api, apiKey, live);
   const riskControls = new RiskControlsPanel(mount('risk-controls'), api, apiKey, live);

@@ -1,5 +1,5 @@
-import type { Interval } from '@rrr/core';
 import { query, type ApiClient } from '../api/api-client';
+import { SessionApiKey } from '../api/session-api-key';
 import type { ItemList, ModelSummary, Prediction, PredictionProbabilities, PredictionRow } from '../api/wire-types';
 import { intervalNamed } from '../charts/interval-ms';
 import type { LiveSocket } from '../live/live-socket';
@@ -7,31 +7,11 @@ import { h, renderTable, type Column } from '../ui/dom';
 import { DASH, formatProbability, formatTime } from '../ui/format';
 import { PanelFrame } from '../ui/panel';
 import type { ChartTarget } from './candles-panel';
+import { trainCommand } from './model-training-defaults';
+import { ModelTrainingForm } from './model-training-form';
 
 /** Enough of the newest stored predictions to hold the latest of every model serving one symbol. */
 const LIMIT = 100;
-
-/**
- * The label horizon to train a model of a chart interval on. Labels have default thresholds for 1m, 5m, 15m, 1h and
- * 1d moves only (@rrr/neural-network's DEFAULT_LABEL_THRESHOLDS), and `rrr model train` refuses another horizon
- * without one: a 4-hour series learns daily moves; a minute series learns 5-minute ones, where a move stands further
- * above the noise of a single minute.
- */
-const TRAINING_HORIZON: Readonly<Record<Interval, Interval>> = {
-  '1m': '5m',
-  '5m': '5m',
-  '15m': '15m',
-  '1h': '1h',
-  '4h': '1d',
-  '1d': '1d',
-};
-
-/** The `rrr model train` command line that trains a model for `target` (its horizon only where it needs one). */
-function trainCommand(target: ChartTarget): string {
-  const horizon = (TRAINING_HORIZON as Record<string, string | undefined>)[target.interval];
-  const horizonFlag = horizon === undefined || horizon === target.interval ? '' : ` --horizon ${horizon}`;
-  return `npm run rrr -- model train --symbol ${target.symbol} --interval ${target.interval}${horizonFlag} --model logistic`;
-}
 
 /** A model's prediction as the panel shows it, from `GET /api/v1/predictions` or the `predictions` channel. */
 interface PredictionView {
@@ -86,22 +66,35 @@ const COLUMNS: Column<PredictionView>[] = [
 
 /**
  * The latest prediction of each model for the charted symbol (`GET /api/v1/predictions`, then the `predictions`
- * channel for that symbol), or, with none, which models are active and how to train one.
+ * channel for that symbol), or, with none, which models are active and how to train one; under them a form that
+ * trains one for the symbol (ModelTrainingForm). When a job ends the active models are read again; the model's
+ * predictions then arrive over the channel as the platform serves it.
  */
 export class PredictionsPanel {
   private readonly frame: PanelFrame;
+  /** The predictions table or the empty state; the training form stays below it. */
+  private readonly content: HTMLElement;
+  private readonly form: ModelTrainingForm;
   private target: ChartTarget | undefined;
   /** By model (`name@version`): its newest prediction for the target symbol. */
   private latest = new Map<string, PredictionView>();
   private activeModels: string[] = [];
   private generation = 0;
 
+  /**
+   * `apiKey`: the page's key, so that the training form follows a key entered or changed on the page; without it the
+   * form knows the key kept in this tab when the page loaded.
+   */
   constructor(
     mount: HTMLElement,
     private readonly api: ApiClient,
     private readonly live: LiveSocket,
+    apiKey: SessionApiKey = new SessionApiKey(),
   ) {
     this.frame = new PanelFrame(mount, 'Model predictions');
+    this.content = h('div', { class: 'predictions-content' });
+    this.form = new ModelTrainingForm(api, apiKey, () => void this.load());
+    this.frame.body.append(this.content, this.form.element);
     live.on('predictions', (prediction) => {
       if (prediction.symbol === this.target?.symbol && this.keep(fromEvent(prediction))) this.render();
     });
@@ -112,12 +105,15 @@ export class PredictionsPanel {
   async show(target: ChartTarget): Promise<void> {
     this.live.follow(['predictions'], this.target?.symbol, target.symbol);
     this.target = target;
+    this.form.element.hidden = false;
+    this.form.show(target);
     await this.load();
   }
 
   /** No symbol to follow: says why. */
   unavailable(reason: string): void {
     this.frame.setNote('no symbol');
+    this.form.element.hidden = true;
     this.frame.fail(reason);
   }
 
@@ -161,32 +157,33 @@ export class PredictionsPanel {
     data['rows'] = String(rows.length);
     data['activeModels'] = String(this.activeModels.length);
     if (rows.length > 0) {
-      this.frame.body.replaceChildren(renderTable(rows, COLUMNS, { empty: '', rowKey: (p) => p.model }));
+      this.content.replaceChildren(renderTable(rows, COLUMNS, { empty: '', rowKey: (p) => p.model }));
       this.frame.setNote(`${target.symbol} · latest per model · probabilities`);
       return;
     }
     this.frame.setNote(target.symbol);
-    this.frame.body.replaceChildren(this.emptyState(target));
+    this.content.replaceChildren(this.emptyState(target));
   }
 
   /** Why there is nothing to show, and what to do about it. */
   private emptyState(target: ChartTarget): HTMLElement {
-    // The platform loads the active models when it starts: one trained while it runs predicts after a restart.
+    // The platform checks the active models every few seconds: one trained and activated while it runs is served
+    // without a restart.
     if (this.activeModels.length > 0) {
       const models = `${this.activeModels.length > 1 ? 'models' : 'model'} ${this.activeModels.join(', ')}`;
       return h(
         'div',
         { class: 'empty' },
         `No prediction for ${target.symbol} yet from the active ${models}: a served model predicts at each close ` +
-          'of its bars, and one trained while the platform runs is served from its next start (npm start).',
+          'of its bars, and one activated while the platform runs is served within seconds.',
       );
     }
     return h(
       'div',
       { class: 'empty' },
-      `No model is active for ${target.symbol}. Train one with `,
+      `No model is active for ${target.symbol}. Train one below, or with `,
       h('code', {}, trainCommand(target)),
-      ' (or --model mlp, lstm, ensemble), then restart the platform (npm start): it serves the active models from start.',
+      ' (or --model mlp, lstm, ensemble): the running platform serves it within seconds of its activation, no restart needed.',
     );
   }
 }
