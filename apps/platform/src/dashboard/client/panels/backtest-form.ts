@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api/api-client';
-import { ApiError, type FieldProblem } from '../api/api-error';
+import type { FieldProblem } from '../api/api-error';
 import type { SessionApiKey } from '../api/session-api-key';
 import type {
   BacktestProgress,
@@ -10,6 +10,7 @@ import type {
 } from '../api/wire-types';
 import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h } from '../ui/dom';
+import { submitJob, type JobFormState } from '../ui/job-submission';
 import { showFieldProblems } from '../ui/field-problems';
 import { BacktestJobProgress } from './backtest-job-progress';
 
@@ -21,8 +22,6 @@ const SYMBOLS_LIST_ID = 'backtest-symbol-suggestions';
 /** Jobs shown at once: older ones have ended and are in the runs list. */
 const SHOWN_JOBS = 5;
 const PARAM_PREFIX = 'params.';
-
-export type FormState = 'idle' | 'submitting' | 'refused' | 'submitted';
 
 /** `SPX, aapl` → `["SPX", "AAPL"]` (platform symbols are upper case). */
 function symbolList(text: string): string[] {
@@ -176,7 +175,7 @@ export class BacktestForm {
     );
   }
 
-  private setState(state: FormState): void {
+  private setState(state: JobFormState): void {
     this.element.dataset['state'] = state;
   }
 
@@ -201,24 +200,18 @@ export class BacktestForm {
     if (this.submitting || this.run.disabled) return;
     const request = this.request();
     const label = `${String(request['strategy'])} · ${symbolList(this.symbols.value).join(', ') || '—'}`;
-    this.submitting = true;
-    this.setState('submitting');
-    this.showProblems([]);
-    this.updateRun();
-    try {
-      const job = await this.api.send<BacktestSubmitted>('POST', BACKTESTS_PATH, request);
-      this.jobs.prepend(new BacktestJobProgress(job, label, this.api, this.apiKey, this.onEnd).element);
-      while (this.jobs.childElementCount > SHOWN_JOBS) this.jobs.lastElementChild?.remove();
-      this.setState('submitted');
-    } catch (error) {
-      const problems = error instanceof ApiError ? error.problems : [];
-      // A refusal without named fields (no key, a full queue, the network) is still said in full.
-      this.showProblems(problems.length > 0 ? problems : [{ field: '', message: (error as Error).message }]);
-      this.setState('refused');
-    } finally {
-      this.submitting = false;
-      this.updateRun();
-    }
+    await submitJob({
+      send: () => this.api.send<BacktestSubmitted>('POST', BACKTESTS_PATH, request),
+      watch: (job) => new BacktestJobProgress(job, label, this.api, this.apiKey, this.onEnd).element,
+      jobs: this.jobs,
+      shown: SHOWN_JOBS,
+      setState: (state) => this.setState(state),
+      showProblems: (problems) => this.showProblems(problems),
+      setBusy: (busy) => {
+        this.submitting = busy;
+        this.updateRun();
+      },
+    });
   }
 
   private controls(): HTMLElement[] {

@@ -1,8 +1,9 @@
 import type { ApiClient } from '../api/api-client';
-import { ApiError, type FieldProblem } from '../api/api-error';
+import type { FieldProblem } from '../api/api-error';
 import type { SessionApiKey } from '../api/session-api-key';
 import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h } from '../ui/dom';
+import { submitJob, type JobFormState } from '../ui/job-submission';
 import { showFieldProblems } from '../ui/field-problems';
 import type { ChartTarget } from './candles-panel';
 import { defaultTrainingHorizon, trainingHorizons } from './model-training-defaults';
@@ -13,8 +14,6 @@ const TRAINING_PATH = '/api/v1/models/training';
 const KINDS = ['logistic', 'mlp', 'lstm', 'ensemble'] as const;
 /** Jobs shown at once: older ones have ended, and their models are listed by the API. */
 const SHOWN_JOBS = 3;
-
-export type TrainingFormState = 'idle' | 'submitting' | 'refused' | 'submitted';
 
 /**
  * "Train a model" for the charted symbol: kind and label horizon (the other options take `rrr model train`'s
@@ -107,7 +106,7 @@ export class ModelTrainingForm {
     this.note.dataset['reason'] = reason === undefined ? '' : 'unavailable';
   }
 
-  private setState(state: TrainingFormState): void {
+  private setState(state: JobFormState): void {
     this.element.dataset['state'] = state;
   }
 
@@ -121,24 +120,18 @@ export class ModelTrainingForm {
       horizon: this.horizon.value,
     };
     const label = `${request.kind} · ${request.symbol} · ${request.horizon} ahead`;
-    this.submitting = true;
-    this.setState('submitting');
-    this.showProblems([]);
-    this.updateTrain();
-    try {
-      const job = await this.api.send<TrainingSubmitted>('POST', TRAINING_PATH, request);
-      this.jobs.prepend(new ModelTrainingJobProgress(job, label, this.api, this.apiKey, this.onEnd).element);
-      while (this.jobs.childElementCount > SHOWN_JOBS) this.jobs.lastElementChild?.remove();
-      this.setState('submitted');
-    } catch (error) {
-      const problems = error instanceof ApiError ? error.problems : [];
-      // A refusal without named fields (no key, a full queue, the network) is still said in full.
-      this.showProblems(problems.length > 0 ? problems : [{ field: '', message: (error as Error).message }]);
-      this.setState('refused');
-    } finally {
-      this.submitting = false;
-      this.updateTrain();
-    }
+    await submitJob({
+      send: () => this.api.send<TrainingSubmitted>('POST', TRAINING_PATH, request),
+      watch: (job) => new ModelTrainingJobProgress(job, label, this.api, this.apiKey, this.onEnd).element,
+      jobs: this.jobs,
+      shown: SHOWN_JOBS,
+      setState: (state) => this.setState(state),
+      showProblems: (problems) => this.showProblems(problems),
+      setBusy: (busy) => {
+        this.submitting = busy;
+        this.updateTrain();
+      },
+    });
   }
 
   private showProblems(problems: readonly FieldProblem[]): void {

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api/api-client';
-import { ApiError, type FieldProblem } from '../api/api-error';
+import type { FieldProblem } from '../api/api-error';
 import type { SessionApiKey } from '../api/session-api-key';
 import type {
   ItemList,
@@ -11,6 +11,7 @@ import type {
 } from '../api/wire-types';
 import { keyScopeProblem, setAvailability } from '../ui/button-availability';
 import { h } from '../ui/dom';
+import { submitJob, type JobFormState } from '../ui/job-submission';
 import { showFieldProblems } from '../ui/field-problems';
 import { formatDate, formatNumber } from '../ui/format';
 import { namedSymbols } from './optimization-figures';
@@ -23,8 +24,6 @@ const SYMBOLS_PATH = '/api/v1/symbols';
 const SUGGESTED_SYMBOLS = ['SPX', 'AAPL'];
 /** Jobs shown at once: older ones have ended and are in the runs list. */
 const SHOWN_JOBS = 5;
-
-export type OptimizationFormState = 'idle' | 'submitting' | 'refused' | 'submitted';
 
 /** A typed number as a number; anything else as typed, for the server to name the problem. */
 function numberOrText(input: HTMLInputElement): number | string | undefined {
@@ -252,7 +251,7 @@ export class OptimizationForm {
     this.availability.textContent = this.run.disabled ? `Run is disabled: ${this.run.title}` : '';
   }
 
-  private setState(state: OptimizationFormState): void {
+  private setState(state: JobFormState): void {
     this.element.dataset['state'] = state;
   }
 
@@ -278,24 +277,18 @@ export class OptimizationForm {
     if (this.submitting || this.run.disabled) return;
     const request = this.request();
     const label = jobLabel(this.method.value, this.chosenSymbols());
-    this.submitting = true;
-    this.setState('submitting');
-    this.showProblems([]);
-    this.updateRun();
-    try {
-      const job = await this.api.send<OptimizationJob>('POST', OPTIMIZATIONS_PATH, request);
-      this.jobs.prepend(new OptimizationJobProgress(job, label, this.api, this.apiKey, this.onEnd).element);
-      while (this.jobs.childElementCount > SHOWN_JOBS) this.jobs.lastElementChild?.remove();
-      this.setState('submitted');
-    } catch (error) {
-      const problems = error instanceof ApiError ? error.problems : [];
-      // A refusal without named fields (no key, a full queue, the network) is still said in full.
-      this.showProblems(problems.length > 0 ? problems : [{ field: '', message: (error as Error).message }]);
-      this.setState('refused');
-    } finally {
-      this.submitting = false;
-      this.updateRun();
-    }
+    await submitJob({
+      send: () => this.api.send<OptimizationJob>('POST', OPTIMIZATIONS_PATH, request),
+      watch: (job) => new OptimizationJobProgress(job, label, this.api, this.apiKey, this.onEnd).element,
+      jobs: this.jobs,
+      shown: SHOWN_JOBS,
+      setState: (state) => this.setState(state),
+      showProblems: (problems) => this.showProblems(problems),
+      setBusy: (busy) => {
+        this.submitting = busy;
+        this.updateRun();
+      },
+    });
   }
 
   private showProblems(problems: readonly FieldProblem[]): void {
