@@ -164,6 +164,271 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
     await live.stop();
   });
 
+  describe('repairing the bars of windows whose trades the stream lost', () => {
+    const print = (id: number, price: number, time: number) =>
+      fake.publishTrade({ symbol: 'BTCUSDT', id, price, quantity: 0.5, time, buyerIsMaker: false });
+    const kline = (openTime: number, base: number) => ({
+      openTime,
+      open: base,
+      high: base + 300,
+      low: base - 300,
+      close: base + 50,
+      volume: 4.25,
+      trades: 9,
+    });
+    const candleOf = (k: ReturnType<typeof kline>): Bar => ({
+      symbol: 'BTC-USDT',
+      interval: '1m',
+      ts: k.openTime,
+      open: k.open,
+      high: k.high,
+      low: k.low,
+      close: k.close,
+      volume: k.volume,
+    });
+
+    const running: ExchangeLiveFeed[] = [];
+    // A failed expectation must not leave a feed retrying its stream after the fake has closed.
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((live) => live.stop()));
+    });
+
+    async function started(
+      clock: ManualClock,
+      timer: ManualFeedTimer,
+      bars: Bar[],
+      trades: Trade[],
+      errors: Error[],
+      retryMs?: number,
+    ) {
+      const live = new ExchangeLiveFeed({
+        client,
+        retryMs,
+        symbols: ['BTC-USDT'],
+        clock,
+        timer,
+        lateToleranceMs: 2_000,
+        onBar: (bar) => void bars.push(bar),
+        onTrade: (trade) => void trades.push(trade),
+        onError: (error) => void errors.push(error as Error),
+      });
+      live.start();
+      running.push(live);
+      await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
+      return live;
+    }
+
+    it("emits the venue's candle for a window with a jump in trade ids, and holds the next bar until it is out", async () => {
+      fake.setKlines('BTCUSDT', '1m', [kline(T0, 60_000)]);
+      // The candle arrives late, so the next window closes while the repair is under way.
+      fake.injectFaults([{ delayMs: 200 }], '/api/v3/klines');
+      const clock = new ManualClock(T0 + 5_000);
+      const timer = new ManualFeedTimer();
+      const bars: Bar[] = [];
+      const trades: Trade[] = [];
+      const errors: Error[] = [];
+      const live = await started(clock, timer, bars, trades, errors);
+      print(1, 60_000, T0 + 1_000);
+      print(2, 60_100, T0 + 10_000);
+      // Trades 3 and 4 never reach the feed.
+      print(5, 60_200, T0 + 40_000);
+      print(6, 60_150, T0 + MIN + 5_000);
+      await waitUntil(() => trades.length === 4, 'four trades');
+      expect(live.stats).toMatchObject({ gaps: 1, repairedBars: 0 });
+
+      clock.set(T0 + 2 * MIN + 1_000);
+      timer.fire(clock);
+      // Both windows closed; the built bar of the second waits behind the first's repair.
+      expect(bars).toEqual([]);
+      await waitUntil(() => bars.length === 2, 'the repaired bar and the one after it');
+      expect(bars).toEqual([
+        candleOf(kline(T0, 60_000)),
+        expect.objectContaining({ ts: T0 + MIN, open: 60_150, close: 60_150, volume: 0.5, trades: 1 }),
+      ]);
+      const requests = fake.requestsTo('/api/v3/klines');
+      expect(requests).toHaveLength(1);
+      expect(requests[0].query).toMatchObject({ symbol: 'BTCUSDT', interval: '1m', startTime: String(T0) });
+      expect(live.stats).toMatchObject({ bars: 2, gaps: 1, repairedBars: 1, repairFailures: 0, lastBarAt: T0 + MIN });
+      expect(errors).toEqual([]);
+      await live.stop();
+    });
+
+    it('repairs every window of an outage after a dropped socket, those without a trade received included', async () => {
+      const klines = [kline(T0, 60_000), kline(T0 + MIN, 60_400), kline(T0 + 2 * MIN, 60_800)];
+      fake.setKlines('BTCUSDT', '1m', klines);
+      const clock = new ManualClock(T0 + 5_000);
+      const timer = new ManualFeedTimer();
+      const bars: Bar[] = [];
+      const trades: Trade[] = [];
+      const errors: Error[] = [];
+      const live = await started(clock, timer, bars, trades, errors);
+      print(1, 60_000, T0 + 1_000);
+      print(2, 60_100, T0 + 20_000);
+      await waitUntil(() => trades.length === 2, 'two trades');
+
+      fake.dropConnections();
+      // Printed while the socket is down: lost.
+      print(3, 60_500, T0 + 50_000);
+      print(4, 60_600, T0 + MIN + 30_000);
+      await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length >= 2, 'a resubscribe on a new connection');
+      let id = 5;
+      await waitUntil(
+        () => {
+          print(id++, 60_900, T0 + 2 * MIN + 10_000);
+          return trades.length > 2;
+        },
+        'a trade on the resubscribed stream',
+        3_000,
+      );
+
+      clock.set(T0 + 3 * MIN + 1_000);
+      timer.fire(clock);
+      await waitUntil(() => bars.length === 3, 'the three repaired bars');
+      expect(bars).toEqual(klines.map(candleOf));
+      const requests = fake.requestsTo('/api/v3/klines');
+      expect(requests).toHaveLength(1);
+      expect(requests[0].query).toMatchObject({ startTime: String(T0) });
+      expect(live.stats).toMatchObject({ gaps: 1, repairedBars: 3, repairFailures: 0, streamErrors: 0 });
+      expect(errors).toEqual([]);
+      await live.stop();
+    });
+
+    it('holds the windows of a failed stream until it is back, then repairs them', async () => {
+      const klines = [kline(T0, 60_000), kline(T0 + MIN, 60_400)];
+      fake.setKlines('BTCUSDT', '1m', klines);
+      const clock = new ManualClock(T0 + 5_000);
+      const timer = new ManualFeedTimer();
+      const bars: Bar[] = [];
+      const trades: Trade[] = [];
+      const errors: Error[] = [];
+      const live = await started(clock, timer, bars, trades, errors, 20);
+      print(1, 60_000, T0 + 1_000);
+      print(2, 60_100, T0 + 20_000);
+      await waitUntil(() => trades.length === 2, 'two trades');
+      // Binance refusing the subscription fails the client's stream, and the feed watches it again after retryMs.
+      const [subscription] = fake.subscriptionsOf('btcusdt@trade');
+      fake.sendRaw(JSON.stringify({ error: { code: 2, msg: 'Invalid request: invalid stream' }, id: subscription.id }));
+      await waitUntil(() => live.stats.streamErrors === 1, 'the stream failure');
+
+      // The first window closes during the outage: it may lack trades, so it waits.
+      clock.set(T0 + MIN + 1_000);
+      timer.fire(clock);
+      expect(bars).toEqual([]);
+      // Prints before the feed is back on the stream are lost; the failure had already marked the windows damaged.
+      let id = 3;
+      await waitUntil(
+        () => {
+          print(id++, 60_900, T0 + MIN + 30_000);
+          return trades.length > 2;
+        },
+        'a trade on the stream watched again',
+        3_000,
+      );
+      clock.set(T0 + 2 * MIN + 1_000);
+      timer.fire(clock);
+      await waitUntil(() => bars.length === 2, 'the two repaired bars');
+      expect(bars).toEqual(klines.map(candleOf));
+      expect(fake.requestsTo('/api/v3/klines').map((r) => r.query['startTime'])).toEqual([String(T0)]);
+      expect(live.stats).toMatchObject({ gaps: 1, streamErrors: 1, repairedBars: 2, repairFailures: 0 });
+      expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^binance trades of BTC-USDT: /)]);
+      await live.stop();
+    });
+
+    it('reports the bars that went out before the gap was seen, and repairs the windows still open', async () => {
+      const klines = [kline(T0, 60_000), kline(T0 + MIN, 60_400)];
+      fake.setKlines('BTCUSDT', '1m', klines);
+      const clock = new ManualClock(T0 + 5_000);
+      const timer = new ManualFeedTimer();
+      const bars: Bar[] = [];
+      const trades: Trade[] = [];
+      const errors: Error[] = [];
+      const live = await started(clock, timer, bars, trades, errors);
+      print(1, 60_000, T0 + 10_000);
+      await waitUntil(() => trades.length === 1, 'the first trade');
+      clock.set(T0 + MIN + 1_000);
+      timer.fire(clock);
+      expect(bars.map((b) => [b.ts, b.close, b.trades])).toEqual([[T0, 60_000, 1]]);
+
+      print(5, 60_500, T0 + MIN + 30_000);
+      await waitUntil(() => trades.length === 2, 'the trade after the gap');
+      clock.set(T0 + 2 * MIN + 1_000);
+      timer.fire(clock);
+      await waitUntil(() => bars.length === 2, 'the repaired second bar');
+      expect(bars[1]).toEqual(candleOf(klines[1]));
+      expect(fake.requestsTo('/api/v3/klines').map((r) => r.query['startTime'])).toEqual([String(T0 + MIN)]);
+      expect(errors.map((e) => e.message)).toEqual([
+        'binance live feed: BTC-USDT 1m bars 2026-03-02T14:30:00.000Z to 2026-03-02T14:31:00.000Z were emitted ' +
+          'before a gap in the trades was seen (trade 5 followed trade 1); they may lack trades',
+      ]);
+      expect(live.stats).toMatchObject({ bars: 2, gaps: 1, repairedBars: 1, repairFailures: 0 });
+      await live.stop();
+    });
+
+    it('emits the bar built from the trades and reports the symbol and window when the candles cannot be read', async () => {
+      fake.setKlines('BTCUSDT', '1m', [kline(T0, 60_000)]);
+      const clock = new ManualClock(T0 + 5_000);
+      const timer = new ManualFeedTimer();
+      const bars: Bar[] = [];
+      const trades: Trade[] = [];
+      const errors: Error[] = [];
+      const live = await started(clock, timer, bars, trades, errors);
+      print(1, 60_000, T0 + 1_000);
+      print(4, 60_200, T0 + 30_000);
+      await waitUntil(() => trades.length === 2, 'two trades');
+      // More failures than the client's retries.
+      fake.injectFaults(
+        Array.from({ length: 5 }, () => ({ status: 503, body: { code: -1008, msg: 'Service unavailable.' } })),
+        '/api/v3/klines',
+      );
+
+      clock.set(T0 + MIN + 1_000);
+      timer.fire(clock);
+      await waitUntil(() => bars.length === 1, 'the partial bar');
+      expect(bars).toEqual([
+        {
+          symbol: 'BTC-USDT',
+          interval: '1m',
+          ts: T0,
+          open: 60_000,
+          high: 60_200,
+          low: 60_000,
+          close: 60_200,
+          volume: 1,
+          vwap: 60_100,
+          trades: 2,
+        },
+      ]);
+      expect(errors).toHaveLength(1);
+      expect(errors[0].message).toMatch(
+        /^binance live feed: repairing BTC-USDT 1m bars 2026-03-02T14:30:00\.000Z to 2026-03-02T14:31:00\.000Z .*failed.*emitted the 1 bar\(s\) built from the trades received$/,
+      );
+      expect(live.stats).toMatchObject({ bars: 1, gaps: 1, repairedBars: 0, repairFailures: 1 });
+      await live.stop();
+    });
+
+    it('asks the venue for no candle when the trade ids run without a gap', async () => {
+      fake.setKlines('BTCUSDT', '1m', [kline(T0, 60_000), kline(T0 + MIN, 60_400)]);
+      const clock = new ManualClock(T0 + 5_000);
+      const timer = new ManualFeedTimer();
+      const bars: Bar[] = [];
+      const trades: Trade[] = [];
+      const live = await started(clock, timer, bars, trades, []);
+      print(41, 60_000, T0 + 1_000);
+      print(42, 60_100, T0 + 50_000);
+      print(43, 60_300, T0 + MIN + 10_000);
+      await waitUntil(() => trades.length === 3, 'three trades');
+      clock.set(T0 + 2 * MIN + 1_000);
+      timer.fire(clock);
+      expect(bars.map((b) => [b.ts, b.open, b.close, b.trades])).toEqual([
+        [T0, 60_000, 60_100, 2],
+        [T0 + MIN, 60_300, 60_300, 1],
+      ]);
+      expect(fake.requestsTo('/api/v3/klines')).toEqual([]);
+      expect(live.stats).toMatchObject({ bars: 2, gaps: 0, repairedBars: 0, repairFailures: 0 });
+      await live.stop();
+    });
+  });
+
   it('refuses bad settings, naming each', () => {
     expect(() => new ExchangeLiveFeed({ client, symbols: [], tickMs: 0, retryMs: 1.5, lateToleranceMs: -1 })).toThrow(
       /symbols: must list at least one symbol.*tickMs: must be an integer >= 1.*retryMs.*lateToleranceMs/s,

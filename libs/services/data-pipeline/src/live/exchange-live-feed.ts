@@ -11,10 +11,12 @@ import {
 import type { ExchangeClient } from '@rrr/api-integration';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TradeAggregator } from '../aggregation/trade-aggregator';
+import { DamagedWindowRepairer } from './damaged-window-repairer';
 import { deliverFeedEvent } from './deliver-feed-event';
 import { liveHistoryWindow } from './live-history-window';
 import { systemTimer, type FeedTimer } from './feed-timer';
 import type { LiveFeedOptions } from './live-feed-options';
+import { TradeGapDetector } from './trade-gap-detector';
 
 /** What the feed uses of an exchange client: api-integration's ExchangeClient fits. */
 export type ExchangeLiveFeedClient = Pick<ExchangeClient, 'id' | 'watchTrades' | 'fetchOHLCV'>;
@@ -37,6 +39,10 @@ export interface ExchangeLiveFeedOptions extends LiveFeedOptions {
  * window without trades has no bar); a trade arriving later than that is counted in `lateTrades`, in no bar. A stream
  * that fails is watched again after `retryMs`. `history` reads the candles before live time from the venue's REST
  * API, so strategies and charts have a past at once.
+ *
+ * Trades lost to an outage (a jump in the venue's sequential trade ids, or a stream that failed) would make wrong bars:
+ * the windows from the last trade before the gap to the first after it are marked damaged, and once closed they are
+ * replaced by the venue's official candles (`DamagedWindowRepairer`); later bars of the symbol wait for the repair.
  */
 export class ExchangeLiveFeed {
   readonly interval: Interval;
@@ -44,6 +50,8 @@ export class ExchangeLiveFeed {
   private readonly clock: Clock;
   private readonly timer: FeedTimer;
   private readonly aggregator: TradeAggregator;
+  private readonly gapDetector = new TradeGapDetector();
+  private readonly repairer: DamagedWindowRepairer;
   private readonly lateToleranceMs: number;
   private readonly retryMs: number;
   private controller: AbortController | undefined;
@@ -73,16 +81,23 @@ export class ExchangeLiveFeed {
     if (problems.length > 0) throw new ValidationError(`${options.client.id} live feed`, problems);
     this.clock = options.clock ?? systemClock;
     this.timer = options.timer ?? systemTimer;
+    this.repairer = new DamagedWindowRepairer({
+      feed: `${options.client.id} live feed`,
+      interval: this.interval,
+      fetchCandles: (symbol, from, to) => this.candles(symbol, from, to),
+      deliver: (bar) => {
+        this.barsEmitted++;
+        this.lastBarAt = bar.ts;
+        deliverFeedEvent(this.options.onBar, bar, this.options.onError);
+      },
+      onError: (error) => this.options.onError?.(error),
+    });
     this.aggregator = new TradeAggregator({
       interval: this.interval,
       // The same tolerance for trades as for the clock: a next-window print must not close a bar whose last trades
       // are still on their way.
       lateToleranceMs: this.lateToleranceMs,
-      onBar: (bar) => {
-        this.barsEmitted++;
-        this.lastBarAt = bar.ts;
-        deliverFeedEvent(this.options.onBar, bar, this.options.onError);
-      },
+      onBar: (bar) => this.repairer.barClosed(bar),
     });
   }
 
@@ -96,6 +111,9 @@ export class ExchangeLiveFeed {
     lateTrades: number;
     bars: number;
     streamErrors: number;
+    gaps: number;
+    repairedBars: number;
+    repairFailures: number;
     lastBarAt?: number;
   } {
     return {
@@ -104,6 +122,9 @@ export class ExchangeLiveFeed {
       lateTrades: this.aggregator.lateTrades,
       bars: this.barsEmitted,
       streamErrors: this.streamErrors,
+      gaps: this.gapDetector.gaps,
+      repairedBars: this.repairer.repairedBars,
+      repairFailures: this.repairer.repairFailures,
       ...(this.lastBarAt === undefined ? {} : { lastBarAt: this.lastBarAt }),
     };
   }
@@ -119,15 +140,22 @@ export class ExchangeLiveFeed {
     for (const symbol of this.options.symbols) {
       const { from, to } = liveHistoryWindow(feed, this.interval, this.clock.now(), bars, lastStored.get(symbol));
       if (from >= to) continue;
-      for await (const bar of this.options.client.fetchOHLCV({ symbol, interval: this.interval, from, to })) {
-        const problems = validateBar(bar);
-        if (problems.length === 0) out.push(bar);
-        else {
-          const listed = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-          this.options.onError?.(
-            new Error(`${this.options.client.id} candle ${symbol} ${new Date(bar.ts).toISOString()}: ${listed}`),
-          );
-        }
+      out.push(...(await this.candles(symbol, from, to)));
+    }
+    return out;
+  }
+
+  /** The venue's candles of `symbol` opening in [from, to); invalid ones are reported through `onError` and left out. */
+  private async candles(symbol: string, from: number, to: number): Promise<Bar[]> {
+    const out: Bar[] = [];
+    for await (const bar of this.options.client.fetchOHLCV({ symbol, interval: this.interval, from, to })) {
+      const problems = validateBar(bar);
+      if (problems.length === 0) out.push(bar);
+      else {
+        const listed = problems.map((p) => `${p.field} ${p.message}`).join('; ');
+        this.options.onError?.(
+          new Error(`${this.options.client.id} candle ${symbol} ${new Date(bar.ts).toISOString()}: ${listed}`),
+        );
       }
     }
     return out;
@@ -141,7 +169,10 @@ export class ExchangeLiveFeed {
     this.schedule();
   }
 
-  /** Stops watching and closing bars; the window still open is dropped (its bar would be incomplete). */
+  /**
+   * Stops watching and closing bars; the window still open is dropped (its bar would be incomplete), as are damaged
+   * windows still waiting for their outage to end. Repairs already under way are delivered before it resolves.
+   */
   async stop(): Promise<void> {
     const controller = this.controller;
     if (controller === undefined) return;
@@ -151,11 +182,14 @@ export class ExchangeLiveFeed {
     controller.abort();
     await Promise.all(this.watching);
     this.watching = [];
+    await this.repairer.idle();
   }
 
   /** Closes the bars whose window (and tolerance) the clock has passed. */
   tick(): void {
-    this.aggregator.advanceTo(this.clock.now() - this.lateToleranceMs);
+    const watermark = this.clock.now() - this.lateToleranceMs;
+    this.aggregator.advanceTo(watermark);
+    this.repairer.advanceAll(watermark);
   }
 
   private schedule(): void {
@@ -166,11 +200,18 @@ export class ExchangeLiveFeed {
   }
 
   private async watch(symbol: string, signal: AbortSignal): Promise<void> {
+    // The symbol as the trades spell it (the client's canonical form), which keys the bars and their repairs.
+    let tradedSymbol: string | undefined;
     while (!signal.aborted) {
       try {
         for await (const trade of this.options.client.watchTrades(symbol, { signal })) {
           this.tradesReceived++;
+          tradedSymbol = trade.symbol;
+          // Before the trade joins its bar: the trade may close the damaged windows before it.
+          const gap = this.gapDetector.observe(trade);
+          if (gap !== undefined) this.repairer.damage(trade.symbol, gap.afterTs, gap.beforeTs, gap.reason);
           this.aggregator.add(trade);
+          this.repairer.advance(trade.symbol, trade.ts - this.lateToleranceMs);
           deliverFeedEvent(this.options.onTrade, trade, this.options.onError);
         }
       } catch (error) {
@@ -181,6 +222,11 @@ export class ExchangeLiveFeed {
         );
       }
       if (signal.aborted) return;
+      // Whatever prints until the stream is back is lost: hold the windows from the last trade on.
+      const lastTs = tradedSymbol === undefined ? undefined : this.gapDetector.interrupted(tradedSymbol);
+      if (tradedSymbol !== undefined && lastTs !== undefined) {
+        this.repairer.damage(tradedSymbol, lastTs, undefined, 'the trade stream failed');
+      }
       // Real time, not the feed's timer: the pause is the network's, and the pacing timer keeps its own schedule.
       await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
     }

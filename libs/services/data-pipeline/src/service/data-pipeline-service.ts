@@ -266,7 +266,8 @@ export function createDataPipelineService(
         await bus.publish('bar', bar);
       },
       onTrade: live.publishTrades ? (trade: Trade) => bus.publish('trade', trade) : undefined,
-      onError: fail('publishing live data'),
+      // The feed's own reports (a failed publish, a stream error, a bar repair that failed) carry what went wrong.
+      onError: fail('live feed'),
     };
     const created =
       live.exchange === undefined
