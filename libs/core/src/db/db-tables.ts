@@ -320,6 +320,20 @@ export const DB_TABLES = {
       heartbeat_at: 'integer',
     },
   },
+  model_training_runs: {
+    columns: {
+      id: 'text',
+      status: 'text',
+      request: 'json',
+      progress: 'json',
+      result: 'json',
+      error: 'text',
+      submitted_at: 'integer',
+      started_at: 'integer',
+      finished_at: 'integer',
+      heartbeat_at: 'integer',
+    },
+  },
 } as const satisfies Record<string, DbTableDefinition>;
 
 export type DbTableName = keyof typeof DB_TABLES;

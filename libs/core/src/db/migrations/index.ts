@@ -9,6 +9,7 @@ import { backtestRunHeartbeatsMigration } from './0008-backtest-run-heartbeats';
 import { queuedBacktestRunsMigration } from './0009-queued-backtest-runs';
 import { barSeriesMigration } from './0010-bar-series';
 import { optimizationRunsHeartbeatIndexMigration } from './0011-optimization-runs-heartbeat-index';
+import { modelTrainingRunsMigration } from './0012-model-training-runs';
 import type { Migration } from './migration';
 
 export * from './migration';
@@ -26,4 +27,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   queuedBacktestRunsMigration,
   barSeriesMigration,
   optimizationRunsHeartbeatIndexMigration,
+  modelTrainingRunsMigration,
 ];
