@@ -7,7 +7,7 @@ import {
   type TrainingJob,
 } from '@rrr/neural-network';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, idParamsSchema, nullable, symbolSchema, timestampSchema } from '../api-schemas';
+import { errorResponses, idParamsSchema, limitSchema, nullable, symbolSchema, timestampSchema } from '../api-schemas';
 
 export interface ModelTrainingRoutesDeps {
   training: ModelTrainingJobs;
@@ -15,6 +15,7 @@ export interface ModelTrainingRoutesDeps {
 
 const TAGS = ['models'];
 const idParams = idParamsSchema(100, 'the training job id');
+const LIST_LIMIT = { default: 50, max: 200 };
 
 const bodySchema = {
   type: 'object',
@@ -113,7 +114,8 @@ const jobSchema = {
 const viewOf = (job: TrainingJob) => ({ ...job, fraction: job.progress.fraction });
 
 /**
- * `/api/v1/models/training`: `rrr model train` as jobs of the neural-network service, trained on a worker thread.
+ * `/api/v1/models/training`: `rrr model train` as jobs of the neural-network service, trained on a worker thread and
+ * stored (model_training_runs), so any process on the database reads them; cancelling is for the process holding one.
  * Starting and cancelling one needs scope trade, as backtest and optimisation jobs do: a job computes and registers
  * a model; activating it changes the predictions and signals the platform publishes, not its orders or risk limits
  * (the admin routes' concern).
@@ -148,18 +150,19 @@ export function registerModelTrainingRoutes(app: FastifyInstance, deps: ModelTra
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { limit: number } }>(
     '/api/v1/models/training',
     {
       schema: {
         tags: TAGS,
-        summary: 'The training jobs this process remembers (in memory only), newest first',
+        summary: 'Training jobs of every process on this database, newest submitted first',
+        querystring: { type: 'object', properties: { limit: limitSchema(LIST_LIMIT.default, LIST_LIMIT.max) } },
         response: {
           200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: jobSchema } } },
         },
       },
     },
-    async () => ({ items: training.jobs().map(viewOf) }),
+    async (request) => ({ items: (await training.jobs({ limit: request.query.limit })).map(viewOf) }),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -167,12 +170,13 @@ export function registerModelTrainingRoutes(app: FastifyInstance, deps: ModelTra
     {
       schema: {
         tags: TAGS,
-        summary: "A training job's status, progress (stage, epoch) and, once completed, the model it registered",
+        summary:
+          "A training job's (of any process on this database) status, progress (stage, epoch) and, once completed, the model it registered",
         params: idParams,
         response: { 200: jobSchema, ...errorResponses(404) },
       },
     },
-    async (request) => viewOf(training.job(request.params.id)),
+    async (request) => viewOf(await training.job(request.params.id)),
   );
 
   app.post<{ Params: { id: string } }>(

@@ -478,7 +478,7 @@ export function createNeuralNetworkService(
         // The check must not keep a process alive that is otherwise done.
         timer.unref();
       }
-      training?.start();
+      await training?.start();
     },
     async stop() {
       // Running training workers are terminated (their jobs end cancelled) before the models go.

@@ -7,12 +7,13 @@ import { ModelRegistry } from '../registry/model-registry';
 import { loadSp500Bars } from '../testing/daily-csv-bars';
 import type { TrainingJob } from './training-job';
 import { resolveTrainingJobRequest } from './training-job-request';
+import { TrainingRunStore } from './training-run-store';
 
 /** Polls the job until `done` holds for it. */
-async function until(read: () => TrainingJob, done: (job: TrainingJob) => boolean, timeoutMs = 30_000) {
+async function until(read: () => Promise<TrainingJob>, done: (job: TrainingJob) => boolean, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = read();
+    const job = await read();
     if (done(job)) return job;
     if (Date.now() > deadline) throw new Error(`timed out; job ${job.id} is ${job.status}: ${job.progress.message}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -158,6 +159,9 @@ describe('training jobs on the neural-network service', () => {
     });
     expect(done.result?.verdict.length).toBeGreaterThan(0);
     expect(done.progress.epoch).toBeGreaterThanOrEqual(1);
+    // Stored as it completed (a list waits for the pending writes): any process on the database reads the same job.
+    expect((await training.jobs()).map((j) => j.id)).toEqual([job.id]);
+    expect(await new TrainingRunStore(db).get(job.id)).toEqual(done);
     const record = await new ModelRegistry({ db, modelsDir }).get('spx-logistic-1d@1');
     expect(record).toMatchObject({ status: 'active', id: done.result?.id });
     // Served before the job completed: the next bar is predicted by it.
@@ -171,7 +175,7 @@ describe('training jobs on the neural-network service', () => {
     await expect(training.submit({ symbol: 'AAPL' })).rejects.toMatchObject({
       problems: [{ field: 'symbol', message: 'has no 1d bars stored (GET /api/v1/symbols lists the stored series)' }],
     });
-    expect(training.jobs().map((j) => j.request.symbol)).toEqual(['SPX']);
+    expect((await training.jobs()).map((j) => j.request.symbol)).toEqual(['SPX']);
   });
 
   it('cancels a running job by terminating its worker; nothing is registered', async () => {
@@ -193,6 +197,11 @@ describe('training jobs on the neural-network service', () => {
     expect(ended).toMatchObject({ status: 'cancelled', error: 'cancelled on request', result: null });
     expect(ended.progress.fraction).toBeLessThan(0.9);
     expect(() => training.cancel(job.id)).toThrow(/already cancelled/);
+    await training.jobs();
+    expect(await new TrainingRunStore(db).get(job.id)).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled on request',
+    });
     expect(await new ModelRegistry({ db, modelsDir }).list({ name: 'spx-cancelled' })).toEqual([]);
   }, 40_000);
 });

@@ -1,9 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import {
+  errorMessage,
   isPostgresUrl,
+  JobClaimLostError,
   JobQueue,
+  JobTakeover,
+  NotFoundError,
   resolveIntegerOptions,
   RrrError,
+  systemClock,
   ValidationError,
   type Clock,
   type Database,
@@ -12,17 +17,21 @@ import {
 } from '@rrr/core';
 import { FEATURE_WARMUP_BARS } from '../features/feature-set';
 import type { ModelStatus } from '../registry/model-registry';
-import type { TrainingJob, TrainingJobResult } from './training-job';
+import type { TrainingJob, TrainingJobProgress, TrainingJobResult } from './training-job';
 import { NO_PROGRESS, TrainingProgressTracker } from './training-job-progress';
 import { resolveTrainingJobRequest, type TrainingJobRequest } from './training-job-request';
+import { TrainingRunStore } from './training-run-store';
 import type { TrainingDatabaseOptions, TrainingWorkerMessage, TrainingWorkerRequest } from './training-worker-protocol';
 import { trainingWorkerScript } from './training-worker-script';
 
 /** Fewer stored bars than this cannot give features (58 bars of warm-up) and enough samples to fit and validate. */
 export const MIN_TRAINING_BARS = 200;
 
+/** A running job's progress is stored at most this often, and at every change of stage. */
+export const PROGRESS_WRITE_INTERVAL_MS = 1_000;
+
 export interface ModelTrainingJobsDeps {
-  /** Where the request's bars are counted before queueing. */
+  /** Where the request's bars are counted before queueing, and where the jobs are kept (model_training_runs). */
   db: Database;
   /** The same database as `db`, for the worker's own connection: a file (or PostgreSQL), not `:memory:`. */
   database: TrainingDatabaseOptions;
@@ -44,22 +53,45 @@ export interface ModelTrainingJobsConfig {
   concurrency?: number;
   /** Jobs that may wait; a submit beyond it is refused (503). Default 10. */
   maxQueued?: number;
-  /** Finished jobs remembered besides the queued and running ones. Default 50. */
+  /**
+   * Finished jobs kept in memory besides the queued and running ones (every job is also stored); the earliest
+   * finished go first. Default 50.
+   */
   keepJobs?: number;
+  /**
+   * How often this process stamps its queued and running jobs alive in the database and looks for queued jobs of
+   * processes that are gone; a stored running job not stamped for three intervals belonged to a process that died and
+   * is reported failed (interrupted). Default 5,000.
+   */
+  heartbeatMs?: number;
 }
 
-/** Training jobs of one process, kept in memory (a restart forgets them; the models they registered stay). */
+/**
+ * Training jobs stored in model_training_runs: they outlive their process (a queued job is taken over by the next
+ * process on the database, a running one whose process died reads as failed, interrupted), and any process sharing
+ * the database answers for any job.
+ */
 export interface ModelTrainingJobs {
-  /** Checks the request in full (ValidationError naming each field, enough stored bars included), then queues it. */
+  /**
+   * Checks the request in full (ValidationError naming each field, enough stored bars included), then queues it;
+   * resolves once the job is stored.
+   */
   submit(input: unknown): Promise<TrainingJob>;
-  /** A job of this process; NotFoundError for an unknown (or forgotten) id. */
-  job(id: string): TrainingJob;
-  /** Remembered jobs, newest submitted first. */
-  jobs(): TrainingJob[];
-  /** Removes a queued job, or terminates the worker of a running one (it ends cancelled); ConflictError once ended. */
+  /** A job of this or any other process sharing the database, live or stored; NotFoundError for an unknown id. */
+  job(id: string): Promise<TrainingJob>;
+  /** The newest `limit` jobs (default 50), newest submitted first. */
+  jobs(options?: { limit?: number }): Promise<TrainingJob[]>;
+  /**
+   * Removes a queued job, or terminates the worker of a running one (it ends cancelled), for jobs this process holds
+   * (NotFoundError for others); ConflictError once ended.
+   */
   cancel(id: string): TrainingJob;
-  start(): void;
-  /** Cancels the waiting jobs and terminates the running workers; resolves once every job has ended. */
+  /** Starts the queue and the heartbeat; resolves once the queued jobs of processes that are gone are taken over. */
+  start(): Promise<void>;
+  /**
+   * Terminates the running workers (those jobs end cancelled) and hands the waiting jobs over, still queued in
+   * storage, to the next process started on the database; resolves once every change is stored.
+   */
   stop(): Promise<void>;
   healthDetails(): JobQueueHealth;
 }
@@ -69,6 +101,7 @@ function checkConfig(config: ModelTrainingJobsConfig): Required<ModelTrainingJob
     concurrency: { fallback: 1, min: 1, max: 8 },
     maxQueued: { fallback: 10, min: 0, max: 1_000 },
     keepJobs: { fallback: 50, min: 1, max: 10_000 },
+    heartbeatMs: { fallback: 5_000, min: 10, max: 600_000 },
   });
 }
 
@@ -77,12 +110,82 @@ function checkConfig(config: ModelTrainingJobsConfig): Required<ModelTrainingJob
  * (trainModel) on a worker thread with its own database connection — tfjs training blocks its thread — at most
  * `concurrency` at a time. The worker registers the model (and activates it when asked); the job's progress follows
  * the pipeline's reports (stage, epoch), and a cancel terminates the worker.
+ *
+ * Every job is a row of model_training_runs, taken over like backtests and optimisations (core's JobTakeover): the
+ * status changes are stored in the order they happen, the progress of a running job at most once a second and at each
+ * change of stage; `stop` leaves the waiting jobs queued in storage for the next started process, which takes them
+ * over under their ids (as it does those of a process that died); a job becomes running only through the
+ * conditional queued → running update, so none trains twice; a running job whose process died reads as failed,
+ * interrupted, once its heartbeat is stale.
  */
 export function createModelTrainingJobs(
   deps: ModelTrainingJobsDeps,
   config: ModelTrainingJobsConfig = {},
 ): ModelTrainingJobs {
   const settings = checkConfig(config);
+  const clock = deps.clock ?? systemClock;
+  const store = new TrainingRunStore(deps.db);
+  // One chain of writes, so the stored rows follow the status changes in order; a failed write is logged and the
+  // job goes on (the next change writes the whole row again).
+  let writes: Promise<void> = Promise.resolve();
+  /** Queues a write on the chain and resolves (or rejects) with its own outcome. */
+  const chained = <R>(write: () => Promise<R>, what = 'store a training job'): Promise<R> => {
+    const outcome = writes.then(write);
+    writes = outcome.then(
+      () => undefined,
+      (error: unknown) => deps.logger?.error({ err: error }, `could not ${what}`),
+    );
+    return outcome;
+  };
+  const persist = (what: string, write: () => Promise<unknown>): void => {
+    // The chain logs a failure; nobody awaits this write.
+    chained(write, what).catch(() => undefined);
+  };
+  /** Jobs this process moved to running in storage: only their later changes may overwrite the stored row. */
+  const begun = new Set<string>();
+  /**
+   * When the jobs this process took over were submitted (to the process that is gone): the queue stamps its own
+   * submit time, but a job keeps the one its client saw, as its stored row does.
+   */
+  const submittedBefore = new Map<string, number>();
+  /** A job this process holds, as it is shown: with its original submit time when it was taken over. */
+  const shown = (job: TrainingJob): TrainingJob => {
+    const submittedAt = submittedBefore.get(job.id);
+    return submittedAt === undefined ? job : { ...job, submittedAt };
+  };
+
+  /**
+   * Stores a status change. A queued job is written unless its row exists (a job taken over keeps the stored one);
+   * running is written by the run itself, conditionally (see `run`). An ended job this process started rewrites its
+   * row; one that never started here (cancelled while queued) ends its row only if it is still queued, so nothing is
+   * written over a row another process took over.
+   */
+  const writeStatusChange = (job: TrainingJob): Promise<unknown> => {
+    const now = clock.now();
+    if (job.status === 'queued') return store.insert(job, now);
+    if (begun.delete(job.id)) return store.save(job, now);
+    return store.jobs.endQueued(job.id, { status: job.status, error: job.error ?? job.status, now });
+  };
+
+  /** Moves the stored row to running; false when it is no longer queued (see `run`). */
+  const beginRun = async (job: TrainingJob): Promise<boolean> =>
+    (await store.jobs.startQueued(job.id, clock.now(), { started_at: job.startedAt })) ||
+    // No row at all: its queued write failed (logged). Nobody else can hold it, so it is written now as running.
+    store.insert(job, clock.now());
+
+  /** Stores a running job's progress at a change of stage, and otherwise at most every PROGRESS_WRITE_INTERVAL_MS. */
+  const progressWriter = (id: string): ((progress: TrainingJobProgress) => void) => {
+    let stage: TrainingJobProgress['stage'] = null;
+    let writtenAt = -Infinity;
+    return (progress) => {
+      const now = clock.now();
+      if (progress.stage === stage && now - writtenAt < PROGRESS_WRITE_INTERVAL_MS) return;
+      stage = progress.stage;
+      writtenAt = now;
+      persist('store the progress of a training job', () => store.saveProgress(id, progress));
+    };
+  };
+
   const inMemory = !isPostgresUrl(deps.database.url) && deps.database.sqlitePath.trim() === ':memory:';
 
   /** Trains `request` on a worker; resolves with what it registered, rejects with why it failed or was cancelled. */
@@ -134,12 +237,25 @@ export function createModelTrainingJobs(
     concurrency: settings.concurrency,
     maxQueued: settings.maxQueued,
     keepFinished: settings.keepJobs,
-    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    clock,
     ...(deps.newId === undefined ? {} : { newId: deps.newId }),
+    onStatusChange: (job) => {
+      if (job.status !== 'running') persist('store a training job', () => writeStatusChange(job));
+    },
     run: async (job, signal, report) => {
+      // Queued → running only while the stored row is still queued: a job another process took over (this one's
+      // stamps were late) and started, or ended, is dropped here untrained and unwritten.
+      if (!(await chained(() => beginRun(job)))) throw new JobClaimLostError('training', job.id);
+      begun.add(job.id);
       const tracker = new TrainingProgressTracker(job.request);
+      const storeProgress = progressWriter(job.id);
       try {
-        const done = await train(job.request, signal, ({ progress }) => report({ progress: tracker.update(progress) }));
+        const done = await train(job.request, signal, ({ progress }) => {
+          const current = tracker.update(progress);
+          report({ progress: current });
+          // Not after a cancel: the job ends with the progress it had, and its final row is being written.
+          if (!signal.aborted) storeProgress(current);
+        });
         const served =
           done.status === 'active' && deps.onActivated !== undefined ? await deps.onActivated(done.model) : false;
         const result: TrainingJobResult = {
@@ -182,6 +298,38 @@ export function createModelTrainingJobs(
     ]);
   };
 
+  /**
+   * Before a read: this process's own pending writes land, and the running jobs of dead processes are ended (stored
+   * as failed, interrupted), so the read shows every job as it really stands.
+   */
+  const settleStaleJobs = async (): Promise<void> => {
+    await writes;
+    await takeover.interruptStale();
+  };
+
+  const takeover = new JobTakeover({
+    queue,
+    table: store.jobs,
+    heartbeatMs: settings.heartbeatMs,
+    jobName: 'training job',
+    clock,
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    persist,
+    resume: (row) => {
+      let request: TrainingJobRequest;
+      try {
+        // Checked again, as at submit: a request stored by another build may no longer be one this build trains.
+        request = resolveTrainingJobRequest(JSON.parse(String(row.request)));
+      } catch (error) {
+        return `the stored request cannot be trained: ${errorMessage(error)}`;
+      }
+      // Forgets the submit times of taken-over jobs the queue no longer remembers either.
+      for (const id of submittedBefore.keys()) if (queue.find(id) === undefined) submittedBefore.delete(id);
+      submittedBefore.set(row.id, Number(row.submitted_at));
+      return { request, progress: NO_PROGRESS, result: null };
+    },
+  });
+
   return {
     async submit(input) {
       queue.assertAccepting();
@@ -193,14 +341,36 @@ export function createModelTrainingJobs(
       }
       const request = resolveTrainingJobRequest(input);
       await checkStoredBars(request);
-      return queue.submit({ request, progress: NO_PROGRESS, result: null });
+      const job = queue.submit({ request, progress: NO_PROGRESS, result: null });
+      // Written before it is acknowledged, so any process sharing the database finds it (a failed write is logged
+      // and the job trains on here: the next status change writes the whole row again).
+      await writes;
+      return job;
     },
-    job: (id) => queue.get(id),
-    jobs: () => queue.list(),
+    async job(id) {
+      const live = queue.find(id);
+      if (live !== undefined) return shown(live);
+      await settleStaleJobs();
+      const stored = await store.get(id);
+      if (stored === undefined) throw new NotFoundError('training job', id);
+      return stored;
+    },
+    async jobs(options = {}) {
+      const limit = options.limit ?? 50;
+      await settleStaleJobs();
+      const stored = await store.list(limit);
+      // This process's own jobs from memory: their progress is newer than the stored row.
+      return stored.map((job) => {
+        const live = queue.find(job.id);
+        return live === undefined ? job : shown(live);
+      });
+    },
     cancel: (id) => queue.cancel(id),
-    start: () => queue.start(),
+    start: () => takeover.start(),
     async stop() {
-      await queue.stop();
+      // Running workers are terminated (those jobs end cancelled); waiting jobs are handed over, not cancelled.
+      await takeover.stop();
+      await writes;
     },
     healthDetails: () => queue.healthDetails(),
   };
