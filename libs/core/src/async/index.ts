@@ -22,3 +22,5 @@ export {
 export * from './job-claim-lost-error';
 export * from './stored-job-table';
 export * from './job-takeover';
+export * from './ordered-writes';
+export * from './stored-job-writes';

@@ -4,6 +4,7 @@ import {
   JobClaimLostError,
   JobQueue,
   JobTakeover,
+  OrderedWrites,
   resolveIntegerOptions,
   systemClock,
   type Clock,
@@ -149,19 +150,14 @@ export function createBacktestingService(
   const newId = deps.newId ?? randomUUID;
   // Writes nobody awaits (heartbeats, cancellations) run in one chain that reads and stop() wait for; a failed one
   // is logged.
-  let writes: Promise<void> = Promise.resolve();
-  const persist = (what: string, write: () => Promise<unknown>): void => {
-    writes = writes.then(write).then(
-      () => undefined,
-      (error: unknown) => deps.logger?.warn({ err: error }, `could not ${what}`),
-    );
-  };
+  const writes = new OrderedWrites(deps.logger);
+  const persist = writes.persist;
   /**
    * Before a read: this process's own pending writes land (a cancelled job reads as ended), and the running runs of
    * dead processes are ended, so the read shows every run as it really stands.
    */
   const settleStaleRuns = async () => {
-    await writes;
+    await writes.settled();
     return takeover.interruptStale();
   };
 
@@ -230,7 +226,7 @@ export function createBacktestingService(
       // The waiting jobs are not lost, nor reported cancelled here: their stored runs stay queued, handed to the next
       // process that adopts them.
       await takeover.stop();
-      await writes;
+      await writes.settled();
     },
 
     health(): HealthReport {

@@ -5,6 +5,8 @@ import {
   JobClaimLostError,
   JobQueue,
   JobTakeover,
+  OrderedWrites,
+  StoredJobWrites,
   NotFoundError,
   resolveIntegerOptions,
   RrrError,
@@ -125,24 +127,18 @@ export function createModelTrainingJobs(
   const settings = checkConfig(config);
   const clock = deps.clock ?? systemClock;
   const store = new TrainingRunStore(deps.db);
-  // One chain of writes, so the stored rows follow the status changes in order; a failed write is logged and the
-  // job goes on (the next change writes the whole row again).
-  let writes: Promise<void> = Promise.resolve();
-  /** Queues a write on the chain and resolves (or rejects) with its own outcome. */
-  const chained = <R>(write: () => Promise<R>, what = 'store a training job'): Promise<R> => {
-    const outcome = writes.then(write);
-    writes = outcome.then(
-      () => undefined,
-      (error: unknown) => deps.logger?.error({ err: error }, `could not ${what}`),
-    );
-    return outcome;
-  };
-  const persist = (what: string, write: () => Promise<unknown>): void => {
-    // The chain logs a failure; nobody awaits this write.
-    chained(write, what).catch(() => undefined);
-  };
-  /** Jobs this process moved to running in storage: only their later changes may overwrite the stored row. */
-  const begun = new Set<string>();
+  // The stored rows follow the status changes in order; a failed write is logged and the job goes on (the next
+  // change writes the whole row again).
+  const writes = new OrderedWrites(deps.logger);
+  const persist = writes.persist;
+  const statusWrites = new StoredJobWrites<TrainingJob, 'model_training_runs'>({
+    table: store.jobs,
+    rows: store,
+    writes,
+    now: () => clock.now(),
+    jobName: 'training',
+    startColumns: (job) => ({ started_at: job.startedAt }),
+  });
   /**
    * When the jobs this process took over were submitted (to the process that is gone): the queue stamps its own
    * submit time, but a job keeps the one its client saw, as its stored row does.
@@ -153,25 +149,6 @@ export function createModelTrainingJobs(
     const submittedAt = submittedBefore.get(job.id);
     return submittedAt === undefined ? job : { ...job, submittedAt };
   };
-
-  /**
-   * Stores a status change. A queued job is written unless its row exists (a job taken over keeps the stored one);
-   * running is written by the run itself, conditionally (see `run`). An ended job this process started rewrites its
-   * row; one that never started here (cancelled while queued) ends its row only if it is still queued, so nothing is
-   * written over a row another process took over.
-   */
-  const writeStatusChange = (job: TrainingJob): Promise<unknown> => {
-    const now = clock.now();
-    if (job.status === 'queued') return store.insert(job, now);
-    if (begun.delete(job.id)) return store.save(job, now);
-    return store.jobs.endQueued(job.id, { status: job.status, error: job.error ?? job.status, now });
-  };
-
-  /** Moves the stored row to running; false when it is no longer queued (see `run`). */
-  const beginRun = async (job: TrainingJob): Promise<boolean> =>
-    (await store.jobs.startQueued(job.id, clock.now(), { started_at: job.startedAt })) ||
-    // No row at all: its queued write failed (logged). Nobody else can hold it, so it is written now as running.
-    store.insert(job, clock.now());
 
   /** Stores a running job's progress at a change of stage, and otherwise at most every PROGRESS_WRITE_INTERVAL_MS. */
   const progressWriter = (id: string): ((progress: TrainingJobProgress) => void) => {
@@ -239,14 +216,11 @@ export function createModelTrainingJobs(
     keepFinished: settings.keepJobs,
     clock,
     ...(deps.newId === undefined ? {} : { newId: deps.newId }),
-    onStatusChange: (job) => {
-      if (job.status !== 'running') persist('store a training job', () => writeStatusChange(job));
-    },
+    onStatusChange: statusWrites.statusChanged,
     run: async (job, signal, report) => {
       // Queued → running only while the stored row is still queued: a job another process took over (this one's
       // stamps were late) and started, or ended, is dropped here untrained and unwritten.
-      if (!(await chained(() => beginRun(job)))) throw new JobClaimLostError('training', job.id);
-      begun.add(job.id);
+      if (!(await statusWrites.begin(job))) throw new JobClaimLostError('training', job.id);
       const tracker = new TrainingProgressTracker(job.request);
       const storeProgress = progressWriter(job.id);
       try {
@@ -303,7 +277,7 @@ export function createModelTrainingJobs(
    * as failed, interrupted), so the read shows every job as it really stands.
    */
   const settleStaleJobs = async (): Promise<void> => {
-    await writes;
+    await writes.settled();
     await takeover.interruptStale();
   };
 
@@ -344,7 +318,7 @@ export function createModelTrainingJobs(
       const job = queue.submit({ request, progress: NO_PROGRESS, result: null });
       // Written before it is acknowledged, so any process sharing the database finds it (a failed write is logged
       // and the job trains on here: the next status change writes the whole row again).
-      await writes;
+      await writes.settled();
       return job;
     },
     async job(id) {
@@ -370,7 +344,7 @@ export function createModelTrainingJobs(
     async stop() {
       // Running workers are terminated (those jobs end cancelled); waiting jobs are handed over, not cancelled.
       await takeover.stop();
-      await writes;
+      await writes.settled();
     },
     healthDetails: () => queue.healthDetails(),
   };

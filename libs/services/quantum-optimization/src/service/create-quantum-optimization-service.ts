@@ -3,6 +3,8 @@ import {
   JobClaimLostError,
   JobQueue,
   JobTakeover,
+  OrderedWrites,
+  StoredJobWrites,
   NotFoundError,
   resolveIntegerOptions,
   systemClock,
@@ -93,37 +95,17 @@ export function createQuantumOptimizationService(
   const settings = checkConfig(config);
   const clock = deps.clock ?? systemClock;
   const store = new OptimizationRunStore(deps.db);
-  // One chain of writes, so the stored rows follow the status changes in order; a failed write is logged and the
-  // job goes on (the next change writes the whole row again).
-  let writes: Promise<void> = Promise.resolve();
-  /** Queues a write on the chain and resolves (or rejects) with its own outcome. */
-  const chained = <R>(write: () => Promise<R>, what = 'store an optimisation job'): Promise<R> => {
-    const outcome = writes.then(write);
-    writes = outcome.then(
-      () => undefined,
-      (error: unknown) => deps.logger?.error({ err: error }, `could not ${what}`),
-    );
-    return outcome;
-  };
-  const persist = (what: string, write: () => Promise<unknown>): void => {
-    // The chain logs a failure; nobody awaits this write.
-    chained(write, what).catch(() => undefined);
-  };
-  /** Jobs this process moved to running in storage: only their later changes may overwrite the stored row. */
-  const begun = new Set<string>();
-
-  /**
-   * Stores a status change. A queued job is written unless its row exists (a job taken over keeps the stored one);
-   * running is written by the run itself, conditionally (see `run`). An ended job this process started rewrites its
-   * row; one that never started here (cancelled while queued) ends its row only if it is still queued, so nothing is
-   * written over a row another process took over.
-   */
-  const writeStatusChange = (job: OptimizationJob): Promise<unknown> => {
-    const now = clock.now();
-    if (job.status === 'queued') return store.insert(job, now);
-    if (begun.delete(job.id)) return store.save(job, now);
-    return store.jobs.endQueued(job.id, { status: job.status, error: job.error ?? job.status, now });
-  };
+  // The stored rows follow the status changes in order; a failed write is logged and the job goes on (the next
+  // change writes the whole row again).
+  const writes = new OrderedWrites(deps.logger);
+  const statusWrites = new StoredJobWrites<OptimizationJob, 'optimization_runs'>({
+    table: store.jobs,
+    rows: store,
+    writes,
+    now: () => clock.now(),
+    jobName: 'optimisation',
+    startColumns: (job) => ({ started_at: job.startedAt }),
+  });
 
   const solve = (job: Readonly<OptimizationJob>, signal: AbortSignal): Promise<PortfolioOptimization> => {
     const input: OptimizationWorkerRequest['input'] = {
@@ -168,14 +150,11 @@ export function createQuantumOptimizationService(
     keepFinished: settings.keepJobs,
     clock,
     newId: deps.newId,
-    onStatusChange: (job) => {
-      if (job.status !== 'running') persist('store an optimisation job', () => writeStatusChange(job));
-    },
+    onStatusChange: statusWrites.statusChanged,
     run: async (job, signal) => {
       // Queued → running only while the stored row is still queued: a job another process took over (this one's
       // stamps were late) and started, or ended, is dropped here unrun and unwritten.
-      if (!(await chained(() => beginRun(job)))) throw new JobClaimLostError('optimisation', job.id);
-      begun.add(job.id);
+      if (!(await statusWrites.begin(job))) throw new JobClaimLostError('optimisation', job.id);
       try {
         return { result: await solve(job, signal) };
       } catch (error) {
@@ -185,18 +164,12 @@ export function createQuantumOptimizationService(
     },
   });
 
-  /** Moves the stored row to running; false when it is no longer queued (see `run`). */
-  const beginRun = async (job: OptimizationJob): Promise<boolean> =>
-    (await store.jobs.startQueued(job.id, clock.now(), { started_at: job.startedAt })) ||
-    // No row at all: its queued write failed (logged). Nobody else can hold it, so it is written now as running.
-    store.insert(job, clock.now());
-
   /**
    * Before a read: this process's own pending writes land, and the running jobs of dead processes are ended (stored
    * as failed, interrupted), so the read shows every job as it really stands.
    */
   const settleStaleJobs = async (): Promise<void> => {
-    await writes;
+    await writes.settled();
     await takeover.interruptStale();
   };
 
@@ -207,7 +180,7 @@ export function createQuantumOptimizationService(
     jobName: 'optimisation',
     clock,
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-    persist,
+    persist: writes.persist,
     resume: (row) => ({
       request: JSON.parse(String(row.request)) as OptimizationJob['request'],
       inputs: JSON.parse(String(row.inputs)) as OptimizationJob['inputs'],
@@ -222,7 +195,7 @@ export function createQuantumOptimizationService(
       // Running workers are terminated (those jobs end cancelled); jobs still waiting are handed over, not
       // cancelled: their rows stay queued for the next process (this one, restarted, or another) to take over.
       await takeover.stop();
-      await writes;
+      await writes.settled();
     },
 
     health(): HealthReport {
@@ -252,7 +225,7 @@ export function createQuantumOptimizationService(
       });
       // Written before it is acknowledged, so any process sharing the database finds it (a failed write is logged
       // and the job runs on here: the next status change writes the whole row again).
-      await writes;
+      await writes.settled();
       return job;
     },
 
