@@ -1,4 +1,4 @@
-import { errorMessage, intervalMs, type Bar, type Interval } from '@rrr/core';
+import { errorMessage, floorToInterval, intervalMs, type Bar, type Interval } from '@rrr/core';
 
 export interface DamagedWindowRepairerOptions {
   /** Names the feed in error messages, `binance live feed`. */
@@ -132,9 +132,9 @@ export class DamagedWindowRepairer {
     return state;
   }
 
+  /** The open time of the window holding `ts`; the watermark's -Infinity (no window closed yet) stays as is. */
   private windowStart(ts: number): number {
-    if (!Number.isFinite(ts)) return ts;
-    return ts - (((ts % this.ms) + this.ms) % this.ms);
+    return Number.isFinite(ts) ? floorToInterval(ts, this.options.interval) : ts;
   }
 
   /** Sends for repair every span whose windows all end at or before `end`. */
