@@ -47,6 +47,8 @@ export interface ExchangeLiveFeedOptions extends LiveFeedOptions {
 export class ExchangeLiveFeed {
   readonly interval: Interval;
   readonly tickMs: number;
+  /** Names the feed in errors, `binance live feed`. */
+  private readonly name: string;
   private readonly clock: Clock;
   private readonly timer: FeedTimer;
   private readonly aggregator: TradeAggregator;
@@ -67,6 +69,7 @@ export class ExchangeLiveFeed {
     this.tickMs = options.tickMs ?? 1_000;
     this.lateToleranceMs = options.lateToleranceMs ?? 2_000;
     this.retryMs = options.retryMs ?? 5_000;
+    this.name = `${options.client.id} live feed`;
     const problems: FieldProblem[] = [];
     if (options.symbols.length === 0) problems.push({ field: 'symbols', message: 'must list at least one symbol' });
     for (const [field, value] of [
@@ -78,11 +81,11 @@ export class ExchangeLiveFeed {
     if (!Number.isFinite(this.lateToleranceMs) || this.lateToleranceMs < 0) {
       problems.push({ field: 'lateToleranceMs', message: 'must be a number >= 0', value: this.lateToleranceMs });
     }
-    if (problems.length > 0) throw new ValidationError(`${options.client.id} live feed`, problems);
+    if (problems.length > 0) throw new ValidationError(this.name, problems);
     this.clock = options.clock ?? systemClock;
     this.timer = options.timer ?? systemTimer;
     this.repairer = new DamagedWindowRepairer({
-      feed: `${options.client.id} live feed`,
+      feed: this.name,
       interval: this.interval,
       fetchCandles: (symbol, from, to) => this.candles(symbol, from, to),
       deliver: (bar) => {
@@ -136,9 +139,8 @@ export class ExchangeLiveFeed {
    */
   async history(bars: number, lastStored: ReadonlyMap<string, Bar> = new Map()): Promise<Bar[]> {
     const out: Bar[] = [];
-    const feed = `${this.options.client.id} live feed`;
     for (const symbol of this.options.symbols) {
-      const { from, to } = liveHistoryWindow(feed, this.interval, this.clock.now(), bars, lastStored.get(symbol));
+      const { from, to } = liveHistoryWindow(this.name, this.interval, this.clock.now(), bars, lastStored.get(symbol));
       if (from >= to) continue;
       out.push(...(await this.candles(symbol, from, to)));
     }

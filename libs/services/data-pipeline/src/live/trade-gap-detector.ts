@@ -36,11 +36,6 @@ export class TradeGapDetector {
     return this.detected;
   }
 
-  /** Time of the last trade seen for `symbol`. */
-  lastTradeTs(symbol: string): number | undefined {
-    return this.last.get(symbol)?.ts;
-  }
-
   /**
    * The symbol's stream failed. Returns the time of the last trade seen (the outage may start right after it), or
    * undefined when nothing was seen yet, or the outage is already known.
