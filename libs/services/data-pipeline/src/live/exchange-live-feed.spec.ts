@@ -18,18 +18,41 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
     ({ fake, client } = binance);
   });
 
-  afterEach(() => binance.close());
+  const running: ExchangeLiveFeed[] = [];
+  afterEach(async () => {
+    // A failed expectation must not leave a feed retrying its stream after the fake has closed.
+    await Promise.all(running.splice(0).map((live) => live.stop()));
+    await binance.close();
+  });
 
-  function feed(clock: ManualClock, timer: ManualFeedTimer, bars: Bar[] = [], trades: Trade[] = []) {
-    return new ExchangeLiveFeed({
+  /** A BTC-USDT feed with a 2 s tolerance on a manual clock and timer, recording what it emits; not started. */
+  function feed(now: number, retryMs?: number) {
+    const clock = new ManualClock(now);
+    const timer = new ManualFeedTimer();
+    const bars: Bar[] = [];
+    const trades: Trade[] = [];
+    const errors: Error[] = [];
+    const live = new ExchangeLiveFeed({
       client,
+      retryMs,
       symbols: ['BTC-USDT'],
       clock,
       timer,
       lateToleranceMs: 2_000,
       onBar: (bar) => void bars.push(bar),
       onTrade: (trade) => void trades.push(trade),
+      onError: (error) => void errors.push(error as Error),
     });
+    running.push(live);
+    return { live, clock, timer, bars, trades, errors };
+  }
+
+  /** `feed`, started and subscribed to the venue's trade stream. */
+  async function started(now: number, retryMs?: number) {
+    const harness = feed(now, retryMs);
+    harness.live.start();
+    await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
+    return harness;
   }
 
   it("reads the venue's candles before live time as history, only those after a stored last bar", async () => {
@@ -46,7 +69,7 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
         trades: 3,
       })),
     );
-    const live = feed(new ManualClock(T0 + 20_000), new ManualFeedTimer());
+    const { live } = feed(T0 + 20_000);
     const history = await live.history(10);
     expect(history.map((b) => b.ts)).toEqual(Array.from({ length: 10 }, (_, i) => T0 - (10 - i) * MIN));
     expect(history[9]).toMatchObject({ symbol: 'BTC-USDT', interval: '1m', open: 60_029, close: 60_034, volume: 30 });
@@ -58,13 +81,7 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
   });
 
   it('builds bars from the live trade stream and closes each once the clock is past it by the tolerance', async () => {
-    const clock = new ManualClock(T0 + 5_000);
-    const timer = new ManualFeedTimer();
-    const bars: Bar[] = [];
-    const trades: Trade[] = [];
-    const live = feed(clock, timer, bars, trades);
-    live.start();
-    await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
+    const { live, clock, timer, bars, trades } = await started(T0 + 5_000);
     const prints = [
       { id: 1, price: 60_000, quantity: 0.5, time: T0 + 1_000 },
       { id: 2, price: 60_100, quantity: 0.25, time: T0 + 20_000 },
@@ -110,13 +127,7 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
   });
 
   it("keeps a bar open for a print of its last seconds that arrives after the next window's first", async () => {
-    const clock = new ManualClock(T0 + 30_000);
-    const timer = new ManualFeedTimer();
-    const bars: Bar[] = [];
-    const trades: Trade[] = [];
-    const live = feed(clock, timer, bars, trades);
-    live.start();
-    await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
+    const { live, clock, timer, bars, trades } = await started(T0 + 30_000);
     // Out of order by 300 ms, within the 2 s tolerance: the 59.9 s print still joins its bar.
     fake.publishTrade({ symbol: 'BTCUSDT', id: 1, price: 60_000, quantity: 1, time: T0 + 10_000, buyerIsMaker: false });
     fake.publishTrade({
@@ -133,15 +144,10 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
     timer.fire(clock);
     expect(bars).toEqual([expect.objectContaining({ ts: T0, open: 60_000, close: 59_500, low: 59_500, trades: 2 })]);
     expect(live.stats).toMatchObject({ trades: 3, lateTrades: 0, bars: 1 });
-    await live.stop();
   });
 
   it('keeps its subscription through a dropped connection', async () => {
-    const clock = new ManualClock(T0);
-    const trades: Trade[] = [];
-    const live = feed(clock, new ManualFeedTimer(), [], trades);
-    live.start();
-    await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
+    const { trades } = await started(T0);
     fake.dropConnections();
     await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length >= 2, 'a resubscribe on a new connection');
     let id = 7;
@@ -161,7 +167,6 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
       3_000,
     );
     expect(trades[0]).toMatchObject({ symbol: 'BTC-USDT', price: 61_000 });
-    await live.stop();
   });
 
   describe('repairing the bars of windows whose trades the stream lost', () => {
@@ -187,47 +192,11 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
       volume: k.volume,
     });
 
-    const running: ExchangeLiveFeed[] = [];
-    // A failed expectation must not leave a feed retrying its stream after the fake has closed.
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((live) => live.stop()));
-    });
-
-    async function started(
-      clock: ManualClock,
-      timer: ManualFeedTimer,
-      bars: Bar[],
-      trades: Trade[],
-      errors: Error[],
-      retryMs?: number,
-    ) {
-      const live = new ExchangeLiveFeed({
-        client,
-        retryMs,
-        symbols: ['BTC-USDT'],
-        clock,
-        timer,
-        lateToleranceMs: 2_000,
-        onBar: (bar) => void bars.push(bar),
-        onTrade: (trade) => void trades.push(trade),
-        onError: (error) => void errors.push(error as Error),
-      });
-      live.start();
-      running.push(live);
-      await waitUntil(() => fake.subscriptionsOf('btcusdt@trade').length > 0, 'the trade subscription');
-      return live;
-    }
-
     it("emits the venue's candle for a window with a jump in trade ids, and holds the next bar until it is out", async () => {
       fake.setKlines('BTCUSDT', '1m', [kline(T0, 60_000)]);
       // The candle arrives late, so the next window closes while the repair is under way.
       fake.injectFaults([{ delayMs: 200 }], '/api/v3/klines');
-      const clock = new ManualClock(T0 + 5_000);
-      const timer = new ManualFeedTimer();
-      const bars: Bar[] = [];
-      const trades: Trade[] = [];
-      const errors: Error[] = [];
-      const live = await started(clock, timer, bars, trades, errors);
+      const { live, clock, timer, bars, trades, errors } = await started(T0 + 5_000);
       print(1, 60_000, T0 + 1_000);
       print(2, 60_100, T0 + 10_000);
       // Trades 3 and 4 never reach the feed.
@@ -250,18 +219,12 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
       expect(requests[0].query).toMatchObject({ symbol: 'BTCUSDT', interval: '1m', startTime: String(T0) });
       expect(live.stats).toMatchObject({ bars: 2, gaps: 1, repairedBars: 1, repairFailures: 0, lastBarAt: T0 + MIN });
       expect(errors).toEqual([]);
-      await live.stop();
     });
 
     it('repairs every window of an outage after a dropped socket, those without a trade received included', async () => {
       const klines = [kline(T0, 60_000), kline(T0 + MIN, 60_400), kline(T0 + 2 * MIN, 60_800)];
       fake.setKlines('BTCUSDT', '1m', klines);
-      const clock = new ManualClock(T0 + 5_000);
-      const timer = new ManualFeedTimer();
-      const bars: Bar[] = [];
-      const trades: Trade[] = [];
-      const errors: Error[] = [];
-      const live = await started(clock, timer, bars, trades, errors);
+      const { live, clock, timer, bars, trades, errors } = await started(T0 + 5_000);
       print(1, 60_000, T0 + 1_000);
       print(2, 60_100, T0 + 20_000);
       await waitUntil(() => trades.length === 2, 'two trades');
@@ -290,18 +253,12 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
       expect(requests[0].query).toMatchObject({ startTime: String(T0) });
       expect(live.stats).toMatchObject({ gaps: 1, repairedBars: 3, repairFailures: 0, streamErrors: 0 });
       expect(errors).toEqual([]);
-      await live.stop();
     });
 
     it('holds the windows of a failed stream until it is back, then repairs them', async () => {
       const klines = [kline(T0, 60_000), kline(T0 + MIN, 60_400)];
       fake.setKlines('BTCUSDT', '1m', klines);
-      const clock = new ManualClock(T0 + 5_000);
-      const timer = new ManualFeedTimer();
-      const bars: Bar[] = [];
-      const trades: Trade[] = [];
-      const errors: Error[] = [];
-      const live = await started(clock, timer, bars, trades, errors, 20);
+      const { live, clock, timer, bars, trades, errors } = await started(T0 + 5_000, 20);
       print(1, 60_000, T0 + 1_000);
       print(2, 60_100, T0 + 20_000);
       await waitUntil(() => trades.length === 2, 'two trades');
@@ -331,18 +288,12 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
       expect(fake.requestsTo('/api/v3/klines').map((r) => r.query['startTime'])).toEqual([String(T0)]);
       expect(live.stats).toMatchObject({ gaps: 1, streamErrors: 1, repairedBars: 2, repairFailures: 0 });
       expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^binance trades of BTC-USDT: /)]);
-      await live.stop();
     });
 
     it('reports the bars that went out before the gap was seen, and repairs the windows still open', async () => {
       const klines = [kline(T0, 60_000), kline(T0 + MIN, 60_400)];
       fake.setKlines('BTCUSDT', '1m', klines);
-      const clock = new ManualClock(T0 + 5_000);
-      const timer = new ManualFeedTimer();
-      const bars: Bar[] = [];
-      const trades: Trade[] = [];
-      const errors: Error[] = [];
-      const live = await started(clock, timer, bars, trades, errors);
+      const { live, clock, timer, bars, trades, errors } = await started(T0 + 5_000);
       print(1, 60_000, T0 + 10_000);
       await waitUntil(() => trades.length === 1, 'the first trade');
       clock.set(T0 + MIN + 1_000);
@@ -361,17 +312,11 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
           'before a gap in the trades was seen (trade 5 followed trade 1); they may lack trades',
       ]);
       expect(live.stats).toMatchObject({ bars: 2, gaps: 1, repairedBars: 1, repairFailures: 0 });
-      await live.stop();
     });
 
     it('emits the bar built from the trades and reports the symbol and window when the candles cannot be read', async () => {
       fake.setKlines('BTCUSDT', '1m', [kline(T0, 60_000)]);
-      const clock = new ManualClock(T0 + 5_000);
-      const timer = new ManualFeedTimer();
-      const bars: Bar[] = [];
-      const trades: Trade[] = [];
-      const errors: Error[] = [];
-      const live = await started(clock, timer, bars, trades, errors);
+      const { live, clock, timer, bars, trades, errors } = await started(T0 + 5_000);
       print(1, 60_000, T0 + 1_000);
       print(4, 60_200, T0 + 30_000);
       await waitUntil(() => trades.length === 2, 'two trades');
@@ -403,16 +348,11 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
         /^binance live feed: repairing BTC-USDT 1m bars 2026-03-02T14:30:00\.000Z to 2026-03-02T14:31:00\.000Z .*failed.*emitted the 1 bar\(s\) built from the trades received$/,
       );
       expect(live.stats).toMatchObject({ bars: 1, gaps: 1, repairedBars: 0, repairFailures: 1 });
-      await live.stop();
     });
 
     it('asks the venue for no candle when the trade ids run without a gap', async () => {
       fake.setKlines('BTCUSDT', '1m', [kline(T0, 60_000), kline(T0 + MIN, 60_400)]);
-      const clock = new ManualClock(T0 + 5_000);
-      const timer = new ManualFeedTimer();
-      const bars: Bar[] = [];
-      const trades: Trade[] = [];
-      const live = await started(clock, timer, bars, trades, []);
+      const { live, clock, timer, bars, trades } = await started(T0 + 5_000);
       print(41, 60_000, T0 + 1_000);
       print(42, 60_100, T0 + 50_000);
       print(43, 60_300, T0 + MIN + 10_000);
@@ -425,7 +365,6 @@ describe('ExchangeLiveFeed (Binance through ccxt)', () => {
       ]);
       expect(fake.requestsTo('/api/v3/klines')).toEqual([]);
       expect(live.stats).toMatchObject({ bars: 2, gaps: 0, repairedBars: 0, repairFailures: 0 });
-      await live.stop();
     });
   });
 
