@@ -23,8 +23,7 @@ import {
   removeBarsFromSeries,
 } from './bar-series-summary';
 
-/** One series over a time range [from, to) in epoch ms; open-ended sides read everything. */
-/** A series and an optional [from, to) range of open times (core's BarRange). */
+/** One series over a time range [from, to) of open times in epoch ms; open sides read everything (core's BarRange). */
 export type BarQuery = BarRange;
 
 export interface BarPage {
