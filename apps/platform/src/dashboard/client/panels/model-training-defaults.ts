@@ -1,4 +1,5 @@
 import type { Interval } from '@rrr/core';
+import { intervalMs } from '../charts/interval-ms';
 import type { ChartTarget } from './candles-panel';
 
 /**
@@ -7,7 +8,7 @@ import type { ChartTarget } from './candles-panel';
  * a 4-hour series learns daily moves; a minute series learns 5-minute ones, where a move stands further above the
  * noise of a single minute.
  */
-export const TRAINING_HORIZON: Readonly<Record<Interval, Interval>> = {
+const TRAINING_HORIZON: Readonly<Record<Interval, Interval>> = {
   '1m': '5m',
   '5m': '5m',
   '15m': '15m',
@@ -19,20 +20,11 @@ export const TRAINING_HORIZON: Readonly<Record<Interval, Interval>> = {
 /** The horizons with a default label threshold, shortest first. */
 const HORIZONS_WITH_THRESHOLD: readonly Interval[] = ['1m', '5m', '15m', '1h', '1d'];
 
-const INTERVAL_MINUTES: Readonly<Record<Interval, number>> = {
-  '1m': 1,
-  '5m': 5,
-  '15m': 15,
-  '1h': 60,
-  '4h': 240,
-  '1d': 1440,
-};
-
 /** The horizons a model of `interval` bars can learn with a default threshold: whole multiples of the interval. */
 export function trainingHorizons(interval: string): Interval[] {
-  const bar = (INTERVAL_MINUTES as Record<string, number | undefined>)[interval];
-  if (bar === undefined) return [];
-  return HORIZONS_WITH_THRESHOLD.filter((h) => INTERVAL_MINUTES[h] >= bar && INTERVAL_MINUTES[h] % bar === 0);
+  if (defaultTrainingHorizon(interval) === undefined) return [];
+  const bar = intervalMs(interval);
+  return HORIZONS_WITH_THRESHOLD.filter((h) => intervalMs(h) % bar === 0);
 }
 
 /** The default horizon for a target's interval, or undefined for an interval the platform does not know. */
