@@ -1,5 +1,5 @@
 import { query, type ApiClient } from '../api/api-client';
-import { SessionApiKey } from '../api/session-api-key';
+import type { SessionApiKey } from '../api/session-api-key';
 import type { ItemList, ModelSummary, Prediction, PredictionProbabilities, PredictionRow } from '../api/wire-types';
 import { intervalNamed } from '../charts/interval-ms';
 import type { LiveSocket } from '../live/live-socket';
@@ -81,15 +81,12 @@ export class PredictionsPanel {
   private activeModels: string[] = [];
   private generation = 0;
 
-  /**
-   * `apiKey`: the page's key, so that the training form follows a key entered or changed on the page; without it the
-   * form knows the key kept in this tab when the page loaded.
-   */
   constructor(
     mount: HTMLElement,
     private readonly api: ApiClient,
     private readonly live: LiveSocket,
-    apiKey: SessionApiKey = new SessionApiKey(),
+    /** The page's key: the training form follows a key entered or changed on the page. */
+    apiKey: SessionApiKey,
   ) {
     this.frame = new PanelFrame(mount, 'Model predictions');
     this.content = h('div', { class: 'predictions-content' });
