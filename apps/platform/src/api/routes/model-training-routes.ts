@@ -7,7 +7,15 @@ import {
   type TrainingJob,
 } from '@rrr/neural-network';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, idParamsSchema, limitSchema, nullable, symbolSchema, timestampSchema } from '../api-schemas';
+import {
+  errorResponses,
+  idParamsSchema,
+  limitSchema,
+  listSchema,
+  nullable,
+  symbolSchema,
+  timestampSchema,
+} from '../api-schemas';
 
 export interface ModelTrainingRoutesDeps {
   training: ModelTrainingJobs;
@@ -157,9 +165,7 @@ export function registerModelTrainingRoutes(app: FastifyInstance, deps: ModelTra
         tags: TAGS,
         summary: 'Training jobs of every process on this database, newest submitted first',
         querystring: { type: 'object', properties: { limit: limitSchema(LIST_LIMIT.default, LIST_LIMIT.max) } },
-        response: {
-          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: jobSchema } } },
-        },
+        response: { 200: listSchema(jobSchema), ...errorResponses(400) },
       },
     },
     async (request) => ({ items: (await training.jobs({ limit: request.query.limit })).map(viewOf) }),

@@ -15,6 +15,7 @@ import {
   errorResponses,
   idParamsSchema,
   limitSchema,
+  listSchema,
   nullable,
   symbolSchema,
   timeInputSchema,
@@ -261,7 +262,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, deps: Optimizat
         summary: 'Optimisation jobs of every process on this database, newest submitted first',
         querystring: { type: 'object', properties: { limit: limitSchema(LIST_LIMIT.default, LIST_LIMIT.max) } },
         response: {
-          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: jobSchema } } },
+          200: listSchema(jobSchema),
           ...errorResponses(400),
         },
       },
