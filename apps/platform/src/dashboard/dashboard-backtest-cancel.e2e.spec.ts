@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ApiKeyStore } from '../security';
 import { callApi } from '../testing/start-jobs-platform';
+import { cancelUnfinishedJobs } from './testing/cancel-unfinished-jobs';
 import { enterApiKey, KEY_CHECK } from './testing/enter-api-key';
 import { launchTestChromium, type TestChromium } from './testing/launch-test-chromium';
 import { dataset, texts, waitForTrue } from './testing/page-probes';
@@ -48,14 +49,11 @@ afterAll(async () => {
 
 afterEach(async () => {
   if (platform === undefined) return;
-  for (const id of started.splice(0)) {
-    const status = (await progressOf(id)).status;
-    if (status === 'queued' || status === 'running') {
-      expect(
-        (await callApi(`${platform.api}/backtests/${id}/cancel`, { method: 'POST', key: platform.keys.trade })).status,
-      ).toBe(202);
-    }
-  }
+  await cancelUnfinishedJobs(started, {
+    collection: `${platform.api}/backtests`,
+    statusOf: async (id) => (await progressOf(id)).status,
+    key: platform.keys.trade,
+  });
 });
 
 async function progressOf(id: string): Promise<BacktestJobProgress> {

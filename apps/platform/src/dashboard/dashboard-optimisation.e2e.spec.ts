@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { callApi } from '../testing/start-jobs-platform';
+import { cancelUnfinishedJobs } from './testing/cancel-unfinished-jobs';
 import { enterApiKey, KEY_CHECK } from './testing/enter-api-key';
 import { launchTestChromium, type TestChromium } from './testing/launch-test-chromium';
 import { dataset, texts, waitForTrue } from './testing/page-probes';
@@ -63,16 +64,11 @@ afterAll(async () => {
 
 afterEach(async () => {
   if (platform === undefined) return;
-  for (const id of started.splice(0)) {
-    const { status } = await jobOf(id);
-    if (status === 'queued' || status === 'running') {
-      const cancel = await callApi(`${platform.api}/optimizations/${id}/cancel`, {
-        method: 'POST',
-        key: platform.keys.trade,
-      });
-      expect(cancel.status).toBe(202);
-    }
-  }
+  await cancelUnfinishedJobs(started, {
+    collection: `${platform.api}/optimizations`,
+    statusOf: async (id) => (await jobOf(id)).status,
+    key: platform.keys.trade,
+  });
 });
 
 async function jobOf(id: string): Promise<OptimizationJob> {
