@@ -89,6 +89,11 @@ export interface ExchangeAdapter {
    * refuse (throw) a ledger the account cannot hold.
    */
   restore(workingOrders: readonly OmsOrder[], balances: Readonly<Balances>, ledger: LedgerAtStart): Promise<void>;
+  /**
+   * A real venue, once started: the free amount of each asset the account held at start, next to which the ledger
+   * holds only the engine's share (the service's health shows it). Simulated venues have no account beyond the ledger.
+   */
+  balancesAtStart?(): Balances;
   onBar?(bar: Bar): void;
   onTrade?(trade: Trade): void;
   onQuote?(quote: Quote): void;

@@ -21,7 +21,6 @@ import { TradingEngine, type EnginePublisher } from '../engine/trading-engine';
 import type { ExchangeAdapter } from '../exchange/exchange-adapter';
 import type { PositionSizer } from '../execution/position-sizer';
 import type { ProtectiveStopOptions } from '../execution/signal-executor';
-import { CcxtLiveAdapter } from '../live/ccxt-live-adapter';
 import type { SubmitOrderOptions, TradingLogger } from '../oms/order-manager';
 import { sequentialIds } from '../oms/sequential-ids';
 import type { OmsOrder } from '../orders/oms-order';
@@ -280,7 +279,7 @@ export function createTradingEngineService(
           cash: valuation.cash,
           lastBarTs: lastBarTs ?? null,
           // What a real venue reported free at start, next to the ledger's cash: the engine trades only its share.
-          ...(engine.isStarted && deps.exchange instanceof CcxtLiveAdapter
+          ...(engine.isStarted && deps.exchange?.balancesAtStart !== undefined
             ? { venueBalances: deps.exchange.balancesAtStart() }
             : {}),
           ...(config.warmUpInterval === undefined ? {} : { warmedUpBars }),
