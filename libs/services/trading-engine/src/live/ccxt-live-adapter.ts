@@ -229,21 +229,21 @@ export class CcxtLiveAdapter implements ExchangeAdapter {
   ): Promise<void> {
     const cash = balances[ledger.currency] ?? 0;
     const free = this.balancesAtStart()[ledger.currency] ?? 0;
-    if (free < cash && ledger.firstStart) {
-      // The engine does not stop a venue whose start it then abandons: no poll may outlive the refusal.
-      this.halt();
-      throw new ConfigError(
-        [
-          {
-            field: 'trading.capital',
-            message: `asks for ${cash} ${ledger.currency}, but ${this.venue} holds ${free} ${ledger.currency} free`,
-            value: cash,
-          },
-        ],
-        `live trading on ${this.venue}`,
-      );
-    }
     if (free < cash) {
+      if (ledger.firstStart) {
+        // The engine does not stop a venue whose start it then abandons: no poll may outlive the refusal.
+        this.halt();
+        throw new ConfigError(
+          [
+            {
+              field: 'trading.capital',
+              message: `asks for ${cash} ${ledger.currency}, but ${this.venue} holds ${free} ${ledger.currency} free`,
+              value: cash,
+            },
+          ],
+          `live trading on ${this.venue}`,
+        );
+      }
       this.options.logger?.warn(
         { venue: this.venue, currency: ledger.currency, free, ledgerCash: cash },
         `${this.venue} holds less ${ledger.currency} free than the engine's ledger: its working orders should ` +

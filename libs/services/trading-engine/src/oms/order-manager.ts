@@ -166,19 +166,17 @@ export class OrderManager {
 
   /**
    * Rebuilds the book from the store: ledger, positions, marks, working orders and id sequences exactly as
-   * committed (until the first fill writes one, the ledger is the initial cash); re-books the venue's working orders there; then settles what a crash left half-done — an order
-   * persisted but never acknowledged is sent again (venues de-duplicate by client order id), and bracket exits whose
-   * entry already ended are released or cancelled.
+   * committed (until the first fill writes one, the ledger is the initial cash); re-books the venue's working orders
+   * there; then settles what a crash left half-done — an order persisted but never acknowledged is sent again (venues
+   * de-duplicate by client order id), and bracket exits whose entry already ended are released or cancelled.
    */
   async recover(equityHistorySince = 0): Promise<void> {
     const state = await this.store.loadState();
     this.ids.resumeAfter({ orderId: state.lastOrderId, fillId: state.lastFillId });
-    const balances =
-      Object.keys(state.balances).length > 0
-        ? state.balances
-        : { [this.portfolio.quoteCurrency]: this.portfolio.initialCash };
+    const ledgerStored = Object.keys(state.balances).length > 0;
+    const balances = ledgerStored ? state.balances : { [this.portfolio.quoteCurrency]: this.portfolio.initialCash };
     // Orders already working (placed before a restart, none filled yet) lock part of the cash at a real venue.
-    const firstStart = Object.keys(state.balances).length === 0 && state.workingOrders.length === 0;
+    const firstStart = !ledgerStored && state.workingOrders.length === 0;
     this.portfolio.restore({
       balances,
       positions: state.positions,
