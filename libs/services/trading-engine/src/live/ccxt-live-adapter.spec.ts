@@ -1,11 +1,5 @@
 import { ConfigError, ManualClock, openDatabase, type Database } from '@rrr/core';
-import {
-  createExchangeClient,
-  FakeBinanceServer,
-  HttpClient,
-  waitUntil,
-  type ExchangeClient,
-} from '@rrr/api-integration';
+import { waitUntil, type ExchangeClient, type FakeBinanceServer } from '@rrr/api-integration';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +8,7 @@ import { sequentialIds } from '../oms/sequential-ids';
 import { Portfolio } from '../portfolio/portfolio';
 import { allowAllPreTradeCheck } from '../risk/pre-trade-check';
 import { SqlTradingStore } from '../store/sql-trading-store';
+import { startFakeBinanceVenue, type FakeBinanceVenue } from '../testing/fake-binance-venue';
 import { makeBar } from '../testing/make-bar';
 import { assertLiveTradingAllowed, CcxtLiveAdapter, type LiveTimers } from './ccxt-live-adapter';
 
@@ -78,8 +73,9 @@ describe('CcxtLiveAdapter refuses to trade live unless told to and given credent
 });
 
 describe('CcxtLiveAdapter against the fake Binance server', () => {
+  let venue: FakeBinanceVenue;
   let fake: FakeBinanceServer;
-  let http: HttpClient;
+  let client: ExchangeClient;
   let dir: string;
   let db: Database;
   let adapter: CcxtLiveAdapter;
@@ -87,21 +83,11 @@ describe('CcxtLiveAdapter against the fake Binance server', () => {
   let portfolio: Portfolio;
 
   beforeEach(async () => {
-    fake = await FakeBinanceServer.start({
-      apiKey: ENV.BINANCE_API_KEY,
-      secret: ENV.BINANCE_SECRET,
-      balances: { USDT: 100_000, BTC: 1 },
-    });
-    http = new HttpClient({ defaultRateLimit: { refillPerSecond: 10_000 }, retry: { retries: 0 } });
+    venue = await startFakeBinanceVenue(ENV, { USDT: 100_000, BTC: 1 });
+    ({ fake, client } = venue);
     dir = mkdtempSync(join(tmpdir(), 'rrr-te-live-'));
     db = await openDatabase({ sqlitePath: join(dir, 'live.db') });
     const clock = new ManualClock(T0);
-    const client = createExchangeClient({
-      exchange: 'binance',
-      env: ENV,
-      urls: { rest: fake.restUrl, ws: fake.wsUrl },
-      http,
-    });
     adapter = new CcxtLiveAdapter({ exchange: 'binance', live: true, env: ENV, clock, client, pollIntervalMs: 60_000 });
     portfolio = new Portfolio({ quoteCurrency: 'USDT', initialCash: 100_000 });
     oms = new OrderManager({
@@ -121,8 +107,7 @@ describe('CcxtLiveAdapter against the fake Binance server', () => {
   afterEach(async () => {
     await oms.flush();
     await adapter.stop();
-    await http.close();
-    await fake.close();
+    await venue.close();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -187,34 +172,22 @@ describe('CcxtLiveAdapter against the fake Binance server', () => {
 });
 
 describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
+  let venue: FakeBinanceVenue;
   let fake: FakeBinanceServer;
-  let http: HttpClient;
   let client: ExchangeClient;
   let dir: string;
   let db: Database;
   const clock = new ManualClock(T0);
 
   beforeEach(async () => {
-    fake = await FakeBinanceServer.start({
-      apiKey: ENV.BINANCE_API_KEY,
-      secret: ENV.BINANCE_SECRET,
-      balances: { USDT: 25_000, BTC: 0.5, ETH: 3 },
-    });
-    http = new HttpClient({ defaultRateLimit: { refillPerSecond: 10_000 }, retry: { retries: 0 } });
-    client = createExchangeClient({
-      exchange: 'binance',
-      env: ENV,
-      urls: { rest: fake.restUrl, ws: fake.wsUrl },
-      http,
-    });
+    venue = await startFakeBinanceVenue(ENV, { USDT: 25_000, BTC: 0.5, ETH: 3 });
+    ({ fake, client } = venue);
     dir = mkdtempSync(join(tmpdir(), 'rrr-te-live-capital-'));
     db = await openDatabase({ sqlitePath: join(dir, 'live.db') });
   });
 
   afterEach(async () => {
-    await client.close();
-    await http.close();
-    await fake.close();
+    await venue.close();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -253,6 +226,18 @@ describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
     await adapter.start();
     await oms.recover();
     return { adapter, oms, portfolio, warnings, timers };
+  }
+
+  /** A GTC limit buy of 0.12 BTC at 50,000, under the market: it rests at the venue, locking 6,000 USDT. */
+  function submitRestingBuy(oms: OrderManager) {
+    return oms.submitOrder({
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      price: 50_000,
+      quantity: 0.12,
+      timeInForce: 'GTC',
+    });
   }
 
   it('reports nothing before start, then the free amounts the venue reported', async () => {
@@ -314,14 +299,7 @@ describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
     const first = await startOms(20_000);
     await first.oms.onBar(makeBar('BTC-USDT', T0 - 60_000, { open: 60_000 }));
     await first.oms.submitOrder({ symbol: 'BTC-USDT', side: 'buy', type: 'market', quantity: 0.1 });
-    const resting = await first.oms.submitOrder({
-      symbol: 'BTC-USDT',
-      side: 'buy',
-      type: 'limit',
-      price: 50_000,
-      quantity: 0.12,
-      timeInForce: 'GTC',
-    });
+    const resting = await submitRestingBuy(first.oms);
     await first.oms.flush();
     // 6,000 USDT spent on the fill (the venue charged no fee) and 6,000 locked by the resting order.
     expect(fake.balance('USDT')).toEqual({ free: 13_000, locked: 6_000 });
@@ -348,14 +326,7 @@ describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
   it('treats a restart with working orders but no fill yet as a restart: their locked cash only warns', async () => {
     const first = await startOms(20_000);
     await first.oms.onBar(makeBar('BTC-USDT', T0 - 60_000, { open: 60_000 }));
-    await first.oms.submitOrder({
-      symbol: 'BTC-USDT',
-      side: 'buy',
-      type: 'limit',
-      price: 50_000,
-      quantity: 0.12,
-      timeInForce: 'GTC',
-    });
+    await submitRestingBuy(first.oms);
     await first.oms.flush();
     await first.adapter.stop();
     expect(fake.balance('USDT').free).toBe(19_000);
@@ -371,14 +342,7 @@ describe("CcxtLiveAdapter checks the venue holds the engine's capital", () => {
   it('says so when a poll of the working orders fails, and polls again at the next interval', async () => {
     const started = await startOms(20_000);
     await started.oms.onBar(makeBar('BTC-USDT', T0 - 60_000, { open: 60_000 }));
-    await started.oms.submitOrder({
-      symbol: 'BTC-USDT',
-      side: 'buy',
-      type: 'limit',
-      price: 50_000,
-      quantity: 0.12,
-      timeInForce: 'GTC',
-    });
+    await submitRestingBuy(started.oms);
     await started.oms.flush();
     fake.injectFaults(
       [{ status: 503, body: { code: -1001, msg: 'Internal error; unable to process your request.' } }],

@@ -10,13 +10,14 @@ import {
   type PlatformTopics,
   type RrrError,
 } from '@rrr/core';
-import { createExchangeClient, FakeBinanceServer, HttpClient, type ExchangeClient } from '@rrr/api-integration';
+import type { ExchangeClient } from '@rrr/api-integration';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CcxtLiveAdapter } from '../live/ccxt-live-adapter';
 import { BuyAndHoldStrategy } from '../strategies/buy-and-hold-strategy';
 import { SmaCrossStrategy } from '../strategies/sma-cross-strategy';
+import { startFakeBinanceVenue, type FakeBinanceVenue } from '../testing/fake-binance-venue';
 import { makeBar } from '../testing/make-bar';
 import { createTradingEngineService, type TradingEngineService } from './create-trading-engine-service';
 
@@ -293,8 +294,7 @@ describe('createTradingEngineService warming strategies from stored bars', () =>
 
 describe('createTradingEngineService on a live venue', () => {
   const env = { BINANCE_API_KEY: 'service-key', BINANCE_SECRET: 'service-secret' };
-  let fake: FakeBinanceServer;
-  let http: HttpClient;
+  let venue: FakeBinanceVenue;
   let client: ExchangeClient;
   let dir: string;
   let db: Database;
@@ -303,13 +303,8 @@ describe('createTradingEngineService on a live venue', () => {
   const clock = new ManualClock(T0);
 
   beforeEach(async () => {
-    fake = await FakeBinanceServer.start({
-      apiKey: env.BINANCE_API_KEY,
-      secret: env.BINANCE_SECRET,
-      balances: { USDT: 25_000, BTC: 0.5, ETH: 2 },
-    });
-    http = new HttpClient({ defaultRateLimit: { refillPerSecond: 10_000 }, retry: { retries: 0 } });
-    client = createExchangeClient({ exchange: 'binance', env, urls: { rest: fake.restUrl, ws: fake.wsUrl }, http });
+    venue = await startFakeBinanceVenue(env, { USDT: 25_000, BTC: 0.5, ETH: 2 });
+    client = venue.client;
     dir = mkdtempSync(join(tmpdir(), 'rrr-te-service-live-'));
     db = await openDatabase({ sqlitePath: join(dir, 'rrr.db') });
     bus = new InProcessEventBus<PlatformTopics>({ clock });
@@ -320,9 +315,7 @@ describe('createTradingEngineService on a live venue', () => {
     service = undefined;
     await bus.close();
     await db.close();
-    await client.close();
-    await http.close();
-    await fake.close();
+    await venue.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
