@@ -267,9 +267,7 @@ export function createPlatform(config: PlatformConfig, logger: RrrLogger, option
       });
       return trading;
     },
-    liveVenue === undefined
-      ? ['database', 'event-bus', 'risk-management']
-      : ['database', 'event-bus', 'risk-management', 'api-integration'],
+    ['database', 'event-bus', 'risk-management', ...(liveVenue === undefined ? [] : ['api-integration'])],
   );
   registry.register(
     'backtesting',
